@@ -1,0 +1,64 @@
+"""Settings from the environment (prefix ARCHIVE_); each back end is chosen by URL.
+
+Embedded defaults need no server: SQLite, a local object directory, a tantivy index and a
+file-system Celery transport, all under ARCHIVE_DATA_DIR (./data).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ARCHIVE_", extra="ignore")
+
+    data_dir: Path = Path("./data")
+    database_url: str = ""   # default sqlite:///<data_dir>/archive.db
+    storage_url: str = ""    # default file://<data_dir>/objects ; or s3://bucket?endpoint=…
+    search_url: str = ""     # default tantivy://<data_dir>/index ; or http://es:9200?prefix=…
+    broker_url: str = ""     # default filesystem:// under <data_dir>/queue ; or redis://…
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    ocr_workers: int = Field(default=2, ge=1)
+
+    max_upload_bytes: int = 256 * 1024 * 1024
+    max_pages: int = 500
+    max_image_pixels: int = 120_000_000  # about A3 at 600 dpi; larger is treated as a decompression bomb
+    ocr_language: str = "vie"
+    ocr_dpi: int = 300
+    text_layer_min_chars: int = 20  # fewer letters on a PDF page than this → OCR it instead
+
+    job_lease_seconds: int = 120       # a worker that stops heartbeating loses its job after this
+    job_max_attempts: int = 3
+    job_requeue_after_seconds: int = 60  # a queued job nobody claimed is re-sent (lost message)
+    sweep_interval_seconds: int = 15
+
+    @model_validator(mode="after")
+    def _defaults_under_data_dir(self) -> "Settings":
+        d = self.data_dir.resolve()
+        self.data_dir = d
+        if not self.database_url:
+            self.database_url = f"sqlite:///{d / 'archive.db'}"
+        if not self.storage_url:
+            self.storage_url = f"file://{d / 'objects'}"
+        if not self.search_url:
+            self.search_url = f"tantivy://{d / 'index'}"
+        if not self.broker_url:
+            self.broker_url = "filesystem://"
+        return self
+
+    @property
+    def queue_dir(self) -> Path:
+        return self.data_dir / "queue"
+
+    @property
+    def tmp_dir(self) -> Path:
+        return self.data_dir / "tmp"
+
+    @property
+    def is_embedded_broker(self) -> bool:
+        return self.broker_url.startswith("filesystem://")

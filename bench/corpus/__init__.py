@@ -1,0 +1,1 @@
+"""Synthetic, seed-deterministic corpus of scanned personnel documents (hồ sơ CBCCVC)."""

@@ -1,0 +1,191 @@
+"""tantivy adapter — the embedded default search index (tantivy:///path/to/index).
+
+tantivy allows one writer per index directory (a lock file). The service keeps exactly one
+indexing consumer (the `index` queue with a single worker); readers in other processes just
+reload. A writer is opened per batch and released after commit so a crashed consumer never
+leaves the lock held by a live process.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+import tantivy
+
+from search.highlight import snippet
+from search.port import FILTER_FIELDS, PageDoc, SearchError, SearchHit, SearchQuery, SearchResult
+from search.query_syntax import Clause, parse_query
+from search.vietnamese import fold, nfc
+
+# Bump when the schema changes: an index written with another version is rebuilt from the DB.
+SCHEMA_VERSION = "1"
+EXACT_BOOST = 2.0  # exact-diacritic matches outrank folded-only ones
+NAME_BOOST = 1.5   # a hit in the staff member's name outranks one in body text
+
+
+def _schema() -> tantivy.Schema:
+    b = tantivy.SchemaBuilder()
+    b.add_text_field("id", stored=True, tokenizer_name="raw")
+    b.add_unsigned_field("document_id", stored=True, indexed=True, fast=True)
+    # document ids as raw text too: tantivy-py hands Python ints over as i64, which never
+    # matches a u64 term, so deletes by document go through this field.
+    b.add_text_field("document_key", stored=False, tokenizer_name="raw")
+    b.add_unsigned_field("page", stored=True, indexed=True)
+    b.add_text_field("text", stored=True, tokenizer_name="default", index_option="position")
+    b.add_text_field("text_folded", stored=False, tokenizer_name="default", index_option="position")
+    b.add_text_field("staff_name", stored=True, tokenizer_name="default", index_option="position")
+    b.add_text_field("staff_name_folded", stored=False, tokenizer_name="default", index_option="position")
+    for name in FILTER_FIELDS:
+        b.add_text_field(name, stored=True, fast=True, tokenizer_name="raw")
+    b.add_text_field("birth_date", stored=True, tokenizer_name="raw")
+    return b.build()
+
+
+class IndexSchemaOutdated(SearchError):
+    """The index on disk was written with another schema version; rebuild it."""
+
+
+class TantivyIndex:
+    """SearchIndex on a local tantivy directory."""
+
+    def __init__(self, path: str | Path, *, writer_heap: int = 64_000_000) -> None:
+        self.path = Path(path)
+        self.path.mkdir(parents=True, exist_ok=True)
+        marker = self.path / "SCHEMA_VERSION"
+        self.schema = _schema()
+        if marker.exists() and marker.read_text().strip() != SCHEMA_VERSION:
+            raise IndexSchemaOutdated(
+                f"index at {self.path} has schema {marker.read_text().strip()}, need {SCHEMA_VERSION}; "
+                "run `archive reindex --rebuild`"
+            )
+        self._index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
+        if not marker.exists():
+            marker.write_text(SCHEMA_VERSION)
+        self._writer_heap = writer_heap
+
+    @classmethod
+    def from_url(cls, url: str) -> "TantivyIndex":
+        from urllib.parse import urlparse
+
+        return cls(urlparse(url).path)
+
+    # -- writing -------------------------------------------------------------
+    def _write(self, fn) -> None:
+        try:
+            writer = self._index.writer(heap_size=self._writer_heap, num_threads=1)
+        except ValueError as exc:  # lock held by another writer
+            raise SearchError(f"tantivy index is locked by another writer: {exc}") from exc
+        try:
+            fn(writer)
+            writer.commit()
+        except BaseException:
+            writer.rollback()
+            raise
+        finally:
+            writer.wait_merging_threads()  # releases the directory lock
+        self._index.reload()
+
+    def upsert(self, docs: Sequence[PageDoc]) -> None:
+        if not docs:
+            return
+
+        def add_all(writer: tantivy.IndexWriter) -> None:
+            for d in docs:
+                writer.delete_documents_by_term("id", d.id)
+                text, name = nfc(d.text), nfc(d.staff_name)
+                doc = tantivy.Document()
+                doc.add_text("id", d.id)
+                doc.add_unsigned("document_id", d.document_id)
+                doc.add_text("document_key", str(d.document_id))
+                doc.add_unsigned("page", d.page)
+                doc.add_text("text", text)
+                doc.add_text("text_folded", fold(text))
+                doc.add_text("staff_name", name)
+                doc.add_text("staff_name_folded", fold(name))
+                doc.add_text("staff_code", d.staff_code)
+                doc.add_text("status", d.status)
+                doc.add_text("unit", nfc(d.unit))
+                doc.add_text("document_type", d.document_type)
+                doc.add_text("birth_date", d.birth_date)
+                writer.add_document(doc)
+
+        self._write(add_all)
+
+    def delete_documents(self, document_ids: Sequence[int]) -> None:
+        def delete(writer: tantivy.IndexWriter) -> None:
+            for doc_id in document_ids:
+                writer.delete_documents_by_term("document_key", str(int(doc_id)))
+
+        self._write(delete)
+
+    def clear(self) -> None:
+        self._write(lambda w: w.delete_all_documents())
+
+    # -- reading -------------------------------------------------------------
+    def _clause_query(self, clause: Clause) -> tantivy.Query:
+        def on(field: str, words: tuple[str, ...]) -> tantivy.Query:
+            if len(words) == 1:
+                return tantivy.Query.term_query(self.schema, field, words[0])
+            return tantivy.Query.phrase_query(self.schema, field, list(words))
+
+        should = tantivy.Occur.Should
+        return tantivy.Query.boolean_query([
+            (should, on("text_folded", clause.folded)),
+            (should, tantivy.Query.boost_query(on("staff_name_folded", clause.folded), NAME_BOOST)),
+            (should, tantivy.Query.boost_query(on("text", clause.exact), EXACT_BOOST)),
+            (should, tantivy.Query.boost_query(on("staff_name", clause.exact), EXACT_BOOST * NAME_BOOST)),
+        ])
+
+    def _filter_query(self, filters: dict[str, tuple[str, ...]]) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+        out = []
+        for field, values in filters.items():
+            if field not in FILTER_FIELDS:
+                raise SearchError(f"cannot filter on {field!r}")
+            if values:
+                q = tantivy.Query.term_set_query(self.schema, field, [nfc(v) for v in values])
+                out.append((tantivy.Occur.Must, q))
+        return out
+
+    def _build(self, query: SearchQuery):
+        parsed = parse_query(query.text)
+        parts = [(tantivy.Occur.Must, self._clause_query(c)) for c in parsed.clauses]
+        parts += self._filter_query(query.filters)
+        if not parts:
+            return parsed, tantivy.Query.all_query()
+        if not parsed.clauses:
+            parts.append((tantivy.Occur.Must, tantivy.Query.all_query()))
+        return parsed, tantivy.Query.boolean_query(parts)
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        self._index.reload()
+        parsed, q = self._build(query)
+        searcher = self._index.searcher()
+        res = searcher.search(q, limit=max(query.limit, 0) or 1, count=True, offset=query.offset)
+        hits = []
+        if query.limit > 0:
+            for score, address in res.hits:
+                doc = searcher.doc(address)
+                hits.append(SearchHit(
+                    document_id=int(doc["document_id"][0]), page=int(doc["page"][0]), score=float(score),
+                    staff_code=doc["staff_code"][0], staff_name=doc["staff_name"][0],
+                    status=doc["status"][0], unit=doc["unit"][0], document_type=doc["document_type"][0],
+                    snippet=snippet(doc["text"][0], parsed.folded_terms),
+                ))
+        facets: dict[str, dict[str, int]] = {}
+        if query.facets:
+            for field in query.facets:
+                if field not in FILTER_FIELDS:
+                    raise SearchError(f"cannot facet on {field!r}")
+            aggs = {f: {"terms": {"field": f, "size": 1000}} for f in query.facets}
+            result = searcher.aggregate(q, aggs)
+            for f in query.facets:
+                facets[f] = {b["key"]: int(b["doc_count"]) for b in result.get(f, {}).get("buckets", [])}
+        return SearchResult(total=int(res.count), hits=hits, facets=facets)
+
+    def count(self) -> int:
+        self._index.reload()
+        return int(self._index.searcher().num_docs)
+
+    def close(self) -> None:
+        pass

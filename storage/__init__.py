@@ -1,0 +1,19 @@
+"""Object storage: the port and its adapters. Knows nothing of the rest of the service."""
+
+from storage.factory import open_store
+from storage.port import (
+    InvalidKey,
+    ObjectCorrupted,
+    ObjectInfo,
+    ObjectNotFound,
+    ObjectStore,
+    Retention,
+    RetentionLocked,
+    RetentionMode,
+    StorageError,
+)
+
+__all__ = [
+    "InvalidKey", "ObjectCorrupted", "ObjectInfo", "ObjectNotFound", "ObjectStore", "Retention",
+    "RetentionLocked", "RetentionMode", "StorageError", "open_store",
+]

@@ -1,0 +1,193 @@
+"""Local filesystem object store — the embedded default (file:///path).
+
+Layout under the root:
+  objects/ab/cd/<sha256>   the bytes, read-only once renamed into place
+  meta/<sha256>.json       content type, retention and legal hold
+  tmp/                     partial uploads; renamed into place only after fsync
+Retention is enforced here by the adapter itself, with the same rules as S3 object lock,
+so that the embedded mode protects originals as the production mode does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import BinaryIO, Iterator
+
+from storage.port import (
+    InvalidKey,
+    ObjectCorrupted,
+    ObjectInfo,
+    ObjectNotFound,
+    Retention,
+    RetentionLocked,
+    RetentionMode,
+)
+
+_KEY = re.compile(r"^[0-9a-f]{64}$")
+_CHUNK = 1 << 20
+
+
+def _check_key(key: str) -> str:
+    if not _KEY.match(key):
+        raise InvalidKey(f"not a SHA-256 key: {key!r}")
+    return key
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class LocalFsStore:
+    """Content-addressed store on a local directory."""
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root)
+        for sub in ("objects", "meta", "tmp"):
+            (self.root / sub).mkdir(parents=True, exist_ok=True)
+
+    # -- paths ---------------------------------------------------------------
+    def _path(self, key: str) -> Path:
+        _check_key(key)
+        return self.root / "objects" / key[:2] / key[2:4] / key
+
+    def _meta_path(self, key: str) -> Path:
+        return self.root / "meta" / f"{_check_key(key)}.json"
+
+    def _read_meta(self, key: str) -> dict:
+        try:
+            return json.loads(self._meta_path(key).read_text("utf-8"))
+        except FileNotFoundError:
+            return {}
+
+    def _write_meta(self, key: str, meta: dict) -> None:
+        target = self._meta_path(key)
+        fd, tmp = tempfile.mkstemp(dir=self.root / "tmp", prefix="meta-")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(meta, fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+        _fsync_dir(target.parent)
+
+    # -- port ----------------------------------------------------------------
+    def put_stream(
+        self, stream: BinaryIO, *, content_type: str = "application/octet-stream",
+        expected_sha256: str | None = None,
+    ) -> ObjectInfo:
+        digest = hashlib.sha256()
+        size = 0
+        fd, tmp_name = tempfile.mkstemp(dir=self.root / "tmp", prefix="put-")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                while chunk := stream.read(_CHUNK):
+                    digest.update(chunk)
+                    out.write(chunk)
+                    size += len(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            key = digest.hexdigest()
+            if expected_sha256 is not None and expected_sha256 != key:
+                raise ObjectCorrupted(f"expected sha256 {expected_sha256}, got {key}")
+            target = self._path(key)
+            if target.exists():
+                return self.stat(key)  # never overwrite: same key means same bytes
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.chmod(tmp_name, 0o444)
+            # link() fails if another writer won the race, so an existing file is never replaced.
+            try:
+                os.link(tmp_name, target)
+            except FileExistsError:
+                return self.stat(key)
+            _fsync_dir(target.parent)
+            self._write_meta(key, {"content_type": content_type, "size": size})
+            return ObjectInfo(key=key, size=size, content_type=content_type, created=True)
+        finally:
+            try:
+                os.unlink(tmp_name)
+            except FileNotFoundError:
+                pass
+
+    def open(self, key: str) -> BinaryIO:
+        try:
+            return open(self._path(key), "rb")
+        except FileNotFoundError:
+            raise ObjectNotFound(key) from None
+
+    def iter_chunks(self, key: str, chunk_size: int = _CHUNK) -> Iterator[bytes]:
+        with self.open(key) as fh:
+            while chunk := fh.read(chunk_size):
+                yield chunk
+
+    def stat(self, key: str) -> ObjectInfo:
+        path = self._path(key)
+        try:
+            size = path.stat().st_size
+        except FileNotFoundError:
+            raise ObjectNotFound(key) from None
+        meta = self._read_meta(key)
+        retention = None
+        if meta.get("retention"):
+            retention = Retention(
+                mode=RetentionMode(meta["retention"]["mode"]),
+                until=datetime.fromisoformat(meta["retention"]["until"]),
+            )
+        return ObjectInfo(
+            key=key, size=size,
+            content_type=meta.get("content_type", "application/octet-stream"),
+            retention=retention, legal_hold=bool(meta.get("legal_hold")),
+        )
+
+    def exists(self, key: str) -> bool:
+        return self._path(key).exists()
+
+    def list_keys(self) -> Iterator[str]:
+        for path in sorted((self.root / "objects").glob("*/*/*")):
+            if _KEY.match(path.name):
+                yield path.name
+
+    def delete(self, key: str, *, bypass_governance: bool = False) -> None:
+        info = self.stat(key)
+        if info.legal_hold:
+            raise RetentionLocked(f"{key} is under legal hold")
+        r = info.retention
+        if r is not None and r.until > datetime.now(timezone.utc):
+            if r.mode is RetentionMode.COMPLIANCE or not bypass_governance:
+                raise RetentionLocked(f"{key} is retained ({r.mode.value}) until {r.until.isoformat()}")
+        self._path(key).unlink()
+        self._meta_path(key).unlink(missing_ok=True)
+
+    def set_retention(self, key: str, retention: Retention, *, bypass_governance: bool = False) -> None:
+        info = self.stat(key)
+        current = info.retention
+        if current is not None and current.until > datetime.now(timezone.utc):
+            shortening = retention.until < current.until
+            weakening = current.mode is RetentionMode.COMPLIANCE and retention.mode is not RetentionMode.COMPLIANCE
+            if current.mode is RetentionMode.COMPLIANCE and (shortening or weakening):
+                raise RetentionLocked(f"{key}: COMPLIANCE retention cannot be shortened or weakened")
+            if current.mode is RetentionMode.GOVERNANCE and shortening and not bypass_governance:
+                raise RetentionLocked(f"{key}: GOVERNANCE retention needs bypass to shorten")
+        meta = self._read_meta(key)
+        meta["retention"] = {"mode": retention.mode.value, "until": retention.until.astimezone(timezone.utc).isoformat()}
+        self._write_meta(key, meta)
+
+    def set_legal_hold(self, key: str, on: bool) -> None:
+        self.stat(key)
+        meta = self._read_meta(key)
+        meta["legal_hold"] = on
+        self._write_meta(key, meta)
+
+    def verify(self, key: str) -> bool:
+        digest = hashlib.sha256()
+        for chunk in self.iter_chunks(key):
+            digest.update(chunk)
+        return digest.hexdigest() == key

@@ -1,0 +1,102 @@
+"""The object-store port: what the archive needs from a place that keeps originals.
+
+Objects are content-addressed: the key is the SHA-256 of the bytes, computed while
+streaming, so an original can never be silently replaced and a second upload of the same
+bytes is a no-op. Retention (lưu trữ vĩnh viễn) and legal hold are part of the port
+because the production store (S3 object lock) enforces them and the local store must
+behave the same way.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+from typing import BinaryIO, Iterator, Protocol, runtime_checkable
+
+
+class StorageError(Exception):
+    """Base class of every error an object store raises."""
+
+
+class ObjectNotFound(StorageError):
+    """No object under that key."""
+
+
+class RetentionLocked(StorageError):
+    """The object is under retention or legal hold and cannot be deleted or shortened."""
+
+
+class ObjectCorrupted(StorageError):
+    """The stored bytes no longer hash to their key."""
+
+
+class InvalidKey(StorageError):
+    """A key that is not a lowercase hex SHA-256."""
+
+
+class RetentionMode(str, enum.Enum):
+    """S3 object-lock modes. GOVERNANCE may be bypassed by a privileged caller; COMPLIANCE never."""
+
+    GOVERNANCE = "GOVERNANCE"
+    COMPLIANCE = "COMPLIANCE"
+
+
+@dataclass(frozen=True)
+class Retention:
+    mode: RetentionMode
+    until: datetime  # timezone-aware UTC
+
+
+@dataclass(frozen=True)
+class ObjectInfo:
+    key: str  # lowercase hex SHA-256 of the content
+    size: int
+    content_type: str
+    created: bool = False  # True when this put wrote new bytes, False when they were already stored
+    retention: Retention | None = None
+    legal_hold: bool = False
+
+
+@runtime_checkable
+class ObjectStore(Protocol):
+    """Port for keeping originals byte-for-byte."""
+
+    def put_stream(
+        self, stream: BinaryIO, *, content_type: str = "application/octet-stream",
+        expected_sha256: str | None = None,
+    ) -> ObjectInfo:
+        """Store the stream's bytes under their SHA-256; never overwrite an existing object.
+
+        When expected_sha256 is given and the bytes hash differently, nothing is stored and
+        ObjectCorrupted is raised.
+        """
+        ...
+
+    def open(self, key: str) -> BinaryIO:
+        """A readable binary stream of the object; the caller closes it."""
+        ...
+
+    def iter_chunks(self, key: str, chunk_size: int = 1 << 20) -> Iterator[bytes]:
+        """The object's bytes in chunks (for HTTP streaming)."""
+        ...
+
+    def stat(self, key: str) -> ObjectInfo: ...
+
+    def exists(self, key: str) -> bool: ...
+
+    def list_keys(self) -> Iterator[str]: ...
+
+    def delete(self, key: str, *, bypass_governance: bool = False) -> None:
+        """Remove an object; RetentionLocked while retention or legal hold forbids it."""
+        ...
+
+    def set_retention(self, key: str, retention: Retention, *, bypass_governance: bool = False) -> None:
+        """Set or extend retention; shortening a COMPLIANCE retention raises RetentionLocked."""
+        ...
+
+    def set_legal_hold(self, key: str, on: bool) -> None: ...
+
+    def verify(self, key: str) -> bool:
+        """Re-read the object and check that its bytes still hash to the key."""
+        ...
