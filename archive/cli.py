@@ -1,0 +1,238 @@
+"""`archive` command line for operators and scripts. Commands are thin: parse, call a service, print.
+
+Errors print a Vietnamese message to stderr and exit non-zero (1: bad input or not found;
+3: ingest --wait ended with a failed document; 4: timed out waiting).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Callable, List, Optional
+
+import typer
+
+from archive.bootstrap import Container, build
+from archive.domain import STATUS_LABELS, DocumentState, StaffStatus
+from archive.errors import ArchiveError
+from archive.settings import Settings
+from ingest import InvalidUpload
+from search import SearchError
+from storage import StorageError
+
+app = typer.Typer(help="Lưu trữ và tra cứu hồ sơ cán bộ, công chức, viên chức.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+staff_app = typer.Typer(help="Cán bộ (staff records).", no_args_is_help=True)
+doc_app = typer.Typer(help="Tài liệu (documents).", no_args_is_help=True)
+app.add_typer(staff_app, name="staff")
+app.add_typer(doc_app, name="doc")
+
+
+def _fail(message: str, code: int = 1) -> None:
+    typer.echo(f"Lỗi: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _run(fn: Callable[[Container], object]) -> object:
+    """Build the container, run, map domain errors to exit codes in one place."""
+    c = build(Settings())
+    try:
+        return fn(c)
+    except (ArchiveError, InvalidUpload) as exc:
+        _fail(str(exc))
+    except (SearchError, StorageError) as exc:
+        _fail(f"lỗi hệ thống lưu trữ/tìm kiếm: {exc}", 2)
+    finally:
+        c.close()
+
+
+def _print_json(data: object) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+@app.command()
+def init() -> None:
+    """Create the data directory and the database schema (safe to run twice)."""
+    from archive.db import migrate
+
+    s = Settings()
+    for d in (s.data_dir, s.tmp_dir):
+        d.mkdir(parents=True, exist_ok=True)
+    migrate(s.database_url)
+    c = build(s)
+    try:
+        c.index.count()  # creates an empty index; fails early if it cannot be opened
+        c.store  # noqa: B018 — creates the object directory
+    finally:
+        c.close()
+    typer.echo(f"Đã khởi tạo dữ liệu tại {s.data_dir}")
+
+
+@app.command()
+def serve(host: Optional[str] = typer.Option(None), port: Optional[int] = typer.Option(None),
+          workers: Optional[int] = typer.Option(None, help="số tiến trình OCR")) -> None:
+    """Run the API and the background workers; Ctrl-C stops them all."""
+    from archive.serve import run_all
+
+    init()
+    s = Settings()
+    raise typer.Exit(run_all(s, host=host or s.host, port=port or s.port, ocr_workers=workers or s.ocr_workers))
+
+
+@staff_app.command("add")
+def staff_add(
+    code: str = typer.Option(..., "--code"),
+    name: str = typer.Option(..., "--name"),
+    birth_date: Optional[str] = typer.Option(None, "--birth-date", help="YYYY-MM-DD"),
+    unit: str = typer.Option("", "--unit"),
+    status: str = typer.Option(StaffStatus.DANG_CONG_TAC.value, "--status",
+                               help=", ".join(s.value for s in StaffStatus)),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Register a staff member (thêm cán bộ)."""
+    from archive.services.staff import add_staff
+
+    born = None
+    if birth_date:
+        try:
+            born = date.fromisoformat(birth_date)
+        except ValueError:
+            _fail(f"Ngày sinh phải có dạng YYYY-MM-DD, nhận được {birth_date!r}.")
+    view = _run(lambda c: add_staff(c, code=code, full_name=name, birth_date=born, unit_name=unit, status=status))
+    if as_json:
+        _print_json(view.to_dict())
+    else:
+        typer.echo(f"Đã thêm cán bộ {view.code}: {view.full_name} ({STATUS_LABELS[StaffStatus(view.status)]})")
+
+
+def _wait_for(c: Container, ids: list[int], timeout: float) -> list:
+    from archive.services.documents import get_document
+
+    deadline = time.monotonic() + timeout
+    hinted = False
+    start = time.monotonic()
+    while True:
+        docs = [get_document(c, i) for i in ids]
+        if all(DocumentState(d.state).is_final for d in docs):
+            return docs
+        if time.monotonic() > deadline:
+            return docs
+        if not hinted and time.monotonic() - start > 15 and all(d.state == "queued" for d in docs):
+            typer.echo("Đang chờ tiến trình xử lý… (đã chạy `archive serve` chưa?)", err=True)
+            hinted = True
+        time.sleep(0.5)
+
+
+@app.command()
+def ingest(
+    files: List[Path] = typer.Argument(..., help="PDF, TIFF, PNG, JPEG"),
+    staff_code: str = typer.Option(..., "--staff"),
+    doc_type: str = typer.Option("khac", "--type", help="loại tài liệu, ví dụ so_yeu_ly_lich"),
+    wait: bool = typer.Option(False, "--wait", help="chờ đến khi mọi tài liệu được lập chỉ mục hoặc lỗi"),
+    timeout: float = typer.Option(1800, "--timeout", help="giây chờ tối đa với --wait"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Upload scanned files into a staff member's dossier (nạp tài liệu)."""
+    from archive.services.documents import ingest_upload
+
+    for f in files:
+        if not f.is_file():
+            _fail(f"Không tìm thấy tệp {f}.")
+
+    def work(c: Container) -> tuple[list, list]:
+        outcomes = []
+        for f in files:
+            with open(f, "rb") as fh:
+                outcomes.append(ingest_upload(c, staff_code=staff_code, stream=fh, file_name=f.name,
+                                              document_type=doc_type))
+        docs = [o.document for o in outcomes]
+        if wait:
+            docs = _wait_for(c, [d.id for d in docs], timeout)
+        return outcomes, docs
+
+    outcomes, docs = _run(work)
+    rows = [{**d.to_dict(), "created": o.created} for o, d in zip(outcomes, docs)]
+    if as_json:
+        _print_json(rows)
+    else:
+        for r in rows:
+            note = "" if r["created"] else " (đã có, không nạp lại)"
+            err = f" — {r['error']}" if r["error"] else ""
+            typer.echo(f"#{r['id']} {r['file_name']}: {r['state']}, {r['page_count']} trang{note}{err}")
+    if wait:
+        if any(d.state == DocumentState.FAILED.value for d in docs):
+            raise typer.Exit(3)
+        if not all(DocumentState(d.state).is_final for d in docs):
+            typer.echo("Hết thời gian chờ.", err=True)
+            raise typer.Exit(4)
+
+
+@app.command()
+def search(
+    query: str = typer.Argument(..., help='từ khoá, có hoặc không dấu; "cụm từ" trong ngoặc kép'),
+    status: Optional[List[str]] = typer.Option(None, "--status"),
+    unit: Optional[List[str]] = typer.Option(None, "--unit"),
+    limit: int = typer.Option(20, "--limit"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Search dossiers (tra cứu)."""
+    from dataclasses import asdict
+
+    from archive.services.search import search_pages
+
+    result = _run(lambda c: search_pages(c, query, statuses=status, units=unit, limit=limit))
+    if as_json:
+        _print_json({"total": result.total, "hits": [asdict(h) for h in result.hits], "facets": result.facets})
+        return
+    typer.echo(f"{result.total} trang khớp")
+    for h in result.hits:
+        plain = h.snippet.replace("<mark>", "[").replace("</mark>", "]")
+        typer.echo(f"- {h.staff_code} {h.staff_name} · tài liệu #{h.document_id} trang {h.page} "
+                   f"· điểm {h.score:.2f}\n    {plain}")
+
+
+@doc_app.command("text")
+def doc_text(document_id: int) -> None:
+    """Print a document's text, pages in order."""
+    from archive.services.documents import document_pages
+
+    pages = _run(lambda c: document_pages(c, document_id))
+    for p in pages:
+        typer.echo(f"--- Trang {p.number} ({p.source}, độ tin cậy {p.confidence:.0f}) ---")
+        typer.echo(p.text)
+
+
+@doc_app.command("show")
+def doc_show(document_id: int) -> None:
+    """Print a document's record as JSON."""
+    from archive.services.documents import get_document
+
+    _print_json(_run(lambda c: get_document(c, document_id)).to_dict())
+
+
+@app.command()
+def reindex() -> None:
+    """Rebuild the search index from the database. Run it with `archive serve` stopped (embedded mode)."""
+    from archive.services.processing import reindex_all
+
+    n = _run(reindex_all)
+    typer.echo(f"Đã lập lại chỉ mục {n} tài liệu.")
+
+
+@app.command()
+def sweep() -> None:
+    """Re-queue lost or expired jobs once (the scheduler does this every few seconds)."""
+    from archive.services.jobs import sweep as run
+
+    _print_json(_run(run))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

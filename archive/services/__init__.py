@@ -1,0 +1,1 @@
+"""Services: the only place business rules live. Routers and CLI commands call these."""

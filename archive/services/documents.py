@@ -1,0 +1,127 @@
+"""Documents of a dossier: accept an upload, report its state, give back its text and original."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import BinaryIO, Iterator
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from archive.bootstrap import Container
+from archive.domain import DocumentState, JobState
+from archive.errors import InvalidInput, NotFound
+from archive.models import Document, Job, Staff, utcnow
+from archive.services.views import DocumentView, PageView
+from ingest import InvalidUpload, receive_stream, validate_file
+from search import nfc
+
+_DOC_TYPE = re.compile(r"^[a-z0-9_]{1,64}$")
+DEFAULT_DOCUMENT_TYPE = "khac"
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    document: DocumentView
+    created: bool  # False when the same bytes were already in this staff member's dossier
+
+
+def _clean_file_name(name: str | None) -> str:
+    name = nfc((name or "").replace("\\", "/").rsplit("/", 1)[-1]).strip()
+    return name[:255] or "tai-lieu"
+
+
+def ingest_upload(c: Container, *, staff_code: str, stream: BinaryIO, file_name: str | None,
+                  document_type: str = DEFAULT_DOCUMENT_TYPE) -> IngestOutcome:
+    """Receive → validate → store original → record document + job → (after commit) queue it.
+
+    Nothing is recorded unless the file is valid and its bytes are safely stored; the
+    same bytes for the same staff member return the existing document (idempotent).
+    """
+    if not _DOC_TYPE.match(document_type):
+        raise InvalidInput("Loại tài liệu chỉ gồm chữ thường không dấu, số và '_' (ví dụ: so_yeu_ly_lich).")
+    with c.uow() as uow:
+        staff_id = uow.session.scalar(select(Staff.id).where(Staff.code == staff_code))
+    if staff_id is None:
+        raise NotFound(f"Không tìm thấy cán bộ có mã {staff_code}.")
+
+    s = c.settings
+    received = receive_stream(stream, tmp_dir=s.tmp_dir, max_bytes=s.max_upload_bytes)
+    try:
+        existing = _find(c, staff_id, received.sha256)
+        if existing is not None:
+            return IngestOutcome(existing, created=False)
+        checked = validate_file(received.path, max_pages=s.max_pages, max_image_pixels=s.max_image_pixels)
+        with open(received.path, "rb") as fh:
+            c.store.put_stream(fh, content_type=checked.content_type, expected_sha256=received.sha256)
+        with c.uow() as uow:
+            doc = Document(staff_id=staff_id, document_type=document_type, file_name=_clean_file_name(file_name),
+                           content_type=checked.content_type, sha256=received.sha256, size=received.size,
+                           page_count=checked.page_count, state=DocumentState.QUEUED.value)
+            uow.session.add(doc)
+            uow.session.flush()
+            job = Job(document_id=doc.id, kind="process", state=JobState.QUEUED.value, enqueued_at=utcnow())
+            uow.session.add(job)
+            try:
+                uow.commit()
+            except IntegrityError:  # a concurrent upload of the same bytes won the race
+                uow.session.rollback()
+                existing = _find(c, staff_id, received.sha256)
+                if existing is None:
+                    raise
+                return IngestOutcome(existing, created=False)
+            job_id, doc_id = job.id, doc.id
+    finally:
+        received.path.unlink(missing_ok=True)
+    if c.queue is not None:  # only after commit: a worker must find the rows it is sent
+        c.queue.send_process(job_id)
+    return IngestOutcome(get_document(c, doc_id), created=True)
+
+
+def _find(c: Container, staff_id: int, sha256: str) -> DocumentView | None:
+    with c.uow() as uow:
+        doc = uow.session.scalar(
+            select(Document).where(Document.staff_id == staff_id, Document.sha256 == sha256)
+            .options(selectinload(Document.staff))
+        )
+        return DocumentView.of(doc) if doc else None
+
+
+def get_document(c: Container, document_id: int) -> DocumentView:
+    with c.uow() as uow:
+        doc = uow.session.get(Document, document_id, options=[selectinload(Document.staff)])
+        if doc is None:
+            raise NotFound(f"Không tìm thấy tài liệu số {document_id}.")
+        return DocumentView.of(doc)
+
+
+def list_documents(c: Container, staff_code: str) -> list[DocumentView]:
+    with c.uow() as uow:
+        staff = uow.session.scalar(select(Staff).where(Staff.code == staff_code))
+        if staff is None:
+            raise NotFound(f"Không tìm thấy cán bộ có mã {staff_code}.")
+        docs = uow.session.scalars(
+            select(Document).where(Document.staff_id == staff.id).order_by(Document.id)
+            .options(selectinload(Document.staff))
+        ).all()
+        return [DocumentView.of(d) for d in docs]
+
+
+def document_pages(c: Container, document_id: int) -> list[PageView]:
+    with c.uow() as uow:
+        doc = uow.session.get(Document, document_id, options=[selectinload(Document.pages)])
+        if doc is None:
+            raise NotFound(f"Không tìm thấy tài liệu số {document_id}.")
+        return [PageView(number=p.number, text=p.text, confidence=p.confidence, source=p.source) for p in doc.pages]
+
+
+def open_original(c: Container, document_id: int) -> tuple[DocumentView, Iterator[bytes]]:
+    """The stored original, byte-for-byte, as a stream of chunks."""
+    doc = get_document(c, document_id)
+    return doc, c.store.iter_chunks(doc.sha256)
+
+
+__all__ = ["IngestOutcome", "InvalidUpload", "document_pages", "get_document", "ingest_upload",
+           "list_documents", "open_original"]

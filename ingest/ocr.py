@@ -1,0 +1,54 @@
+"""Vietnamese OCR of one page image with tesseract (`vie`), text and mean word confidence."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from dataclasses import dataclass
+
+import pytesseract
+from PIL import Image
+
+from ingest.errors import ExtractionFailed
+from ingest.preprocess import PreprocessOptions, preprocess
+from search.vietnamese import nfc
+
+# One thread per tesseract process: parallelism comes from running several workers, and
+# OpenMP threads inside each would only fight over the same two cores.
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+
+@dataclass(frozen=True)
+class OcrResult:
+    text: str          # NFC
+    confidence: float  # mean word confidence 0–100; 0 when no word was found
+
+
+def _mean_confidence(tsv: str) -> float:
+    confs = []
+    for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
+        try:
+            conf = float(row.get("conf") or -1)
+        except ValueError:
+            continue
+        if conf >= 0 and (row.get("text") or "").strip():
+            confs.append(conf)
+    return round(sum(confs) / len(confs), 2) if confs else 0.0
+
+
+def ocr_image(
+    img: Image.Image, *, lang: str = "vie", options: PreprocessOptions | None = PreprocessOptions(),
+    timeout: int = 300,
+) -> OcrResult:
+    """OCR one page; `options=None` skips preprocessing (the benchmark's raw-tesseract anchor)."""
+    prepared = preprocess(img, options) if options is not None else img
+    try:
+        text, tsv = pytesseract.run_and_get_multiple_output(
+            prepared, extensions=["txt", "tsv"], lang=lang, timeout=timeout
+        )
+    except pytesseract.TesseractNotFoundError as exc:
+        raise ExtractionFailed("Không tìm thấy tesseract; chạy `make setup` để cài tesseract-ocr-vie.") from exc
+    except (pytesseract.TesseractError, RuntimeError) as exc:
+        raise ExtractionFailed(f"OCR thất bại: {exc}") from exc
+    return OcrResult(text=nfc(text).strip(), confidence=_mean_confidence(tsv))
