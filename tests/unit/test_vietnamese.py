@@ -1,0 +1,59 @@
+import unicodedata
+
+from search.highlight import match_spans, snippet
+from search.query_syntax import parse_query
+from search.vietnamese import fold, fold_with_offsets, has_diacritics, nfc
+
+
+def test_fold_strips_marks_and_maps_d_stroke():
+    assert fold("Đặng Thị Ánh Nguyệt") == "dang thi anh nguyet"
+    assert fold("ĐĂK LĂK") == "dak lak"
+
+
+def test_fold_accepts_decomposed_input_like_nfc():
+    decomposed = unicodedata.normalize("NFD", "Nguyễn Văn Ân")
+    assert decomposed != "Nguyễn Văn Ân"
+    assert fold(decomposed) == fold("Nguyễn Văn Ân") == "nguyen van an"
+    assert nfc(decomposed) == "Nguyễn Văn Ân"
+
+
+def test_fold_offsets_point_back_into_the_original():
+    text = "Ông Đặng Văn Ơn"
+    folded, offsets = fold_with_offsets(text)
+    assert folded == "ong dang van on"
+    start = folded.index("dang")
+    assert text[offsets[start]:offsets[start + 3] + 1] == "Đặng"
+
+
+def test_has_diacritics():
+    assert has_diacritics("Nguyễn")
+    assert has_diacritics("dđ")
+    assert not has_diacritics("Nguyen Van An")
+
+
+def test_query_words_and_phrases_are_separate_required_clauses():
+    q = parse_query('Nguyễn "quyết định tuyển dụng" 2015')
+    assert [c.folded for c in q.clauses] == [("nguyen",), ("quyet", "dinh", "tuyen", "dung"), ("2015",)]
+    assert q.clauses[1].is_phrase and not q.clauses[0].is_phrase
+    assert q.clauses[0].exact == ("nguyễn",)
+
+
+def test_unbalanced_quote_is_read_as_words():
+    assert [c.folded for c in parse_query('"ha noi').clauses] == [("ha",), ("noi",)]
+    assert parse_query("  ").is_empty
+
+
+def test_highlight_marks_original_words_from_folded_terms():
+    text = "Bà Đặng Thị Hoa, quê Đà Nẵng"
+    spans = match_spans(text, frozenset({"dang", "da"}))
+    assert [text[s:e] for s, e in spans] == ["Đặng", "Đà"]
+    html = snippet(text, frozenset({"dang"}))
+    assert "<mark>Đặng</mark>" in html and "<mark>" not in html.replace("<mark>Đặng</mark>", "")
+
+
+def test_snippet_escapes_html_and_windows_long_text():
+    text = "<b>x</b> " + "lorem " * 100 + "Nguyễn Văn An " + "ipsum " * 100
+    html = snippet(text, frozenset({"nguyen"}), width=120)
+    assert "<b>" not in html
+    assert html.startswith("…") and html.endswith("…")
+    assert "<mark>Nguyễn</mark>" in html
