@@ -206,11 +206,17 @@ def doc_text(document_id: int) -> None:
 
 
 @doc_app.command("show")
-def doc_show(document_id: int) -> None:
-    """Print a document's record as JSON."""
+def doc_show(document_id: int, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Print a document's record and state."""
     from archive.services.documents import get_document
 
-    _print_json(_run(lambda c: get_document(c, document_id)).to_dict())
+    d = _run(lambda c: get_document(c, document_id))
+    if as_json:
+        _print_json(d.to_dict())
+    else:
+        err = f" — {d.error}" if d.error else ""
+        typer.echo(f"#{d.id} {d.file_name} ({d.staff_code}, {d.document_type}): {d.state}, {d.page_count} trang, "
+                   f"sha256 {d.sha256}{err}")
 
 
 @app.command()

@@ -1,0 +1,75 @@
+"""The REST API under /api/v1, in-process, on the embedded back ends."""
+
+import pytest
+from fastapi.testclient import TestClient
+
+from archive.api import create_app
+from tests.support.documents import CV_LINES, born_digital_pdf, png_bytes, rendered_page
+
+
+@pytest.fixture
+def client(container):
+    return TestClient(create_app(container=container))
+
+
+def _staff(client, code="NV010", **kw):
+    body = {"code": code, "full_name": "Trần Văn Đức", "birth_date": "1959-02-01", "unit_name": "UBND xã Tân Phú",
+            "status": "tu_tran", **kw}
+    return client.post("/api/v1/staff", json=body)
+
+
+def test_upload_process_and_search_through_the_api(client, container, tesseract):
+    assert _staff(client).status_code == 201
+    img, _ = rendered_page(["Giấy chứng tử của ông Trần Văn Đức", "Nơi cư trú: xã Tân Phú"])
+    r = client.post("/api/v1/documents", data={"staff_code": "NV010", "document_type": "giay_chung_tu"},
+                    files={"file": ("chung-tu.png", png_bytes(img), "image/png")})
+    assert r.status_code == 201, r.text
+    doc = r.json()
+    assert doc["state"] == "queued" and doc["created"] is True
+    container.queue.drain()
+
+    assert client.get(f"/api/v1/documents/{doc['id']}").json()["state"] == "indexed"
+    text = client.get(f"/api/v1/documents/{doc['id']}/text").json()
+    assert text[0]["source"] == "ocr" and "chứng tử" in text[0]["text"]
+
+    found = client.get("/api/v1/search", params={"q": "tran van duc", "status": "tu_tran"}).json()
+    assert found["total"] == 1
+    hit = found["hits"][0]
+    assert (hit["staff_code"], hit["staff_name"], hit["page"]) == ("NV010", "Trần Văn Đức", 1)
+    assert "<mark>Trần</mark>" in hit["snippet"]
+    assert client.get("/api/v1/search", params={"q": "tran van duc", "status": "nghi_huu"}).json()["total"] == 0
+
+
+def test_original_download_is_byte_for_byte(client):
+    _staff(client)
+    data = born_digital_pdf(CV_LINES)
+    doc = client.post("/api/v1/documents", data={"staff_code": "NV010"},
+                      files={"file": ("Sơ yếu lý lịch.pdf", data, "application/pdf")}).json()
+    r = client.get(f"/api/v1/documents/{doc['id']}/original")
+    assert r.status_code == 200 and r.content == data
+    assert r.headers["content-type"] == "application/pdf"
+    assert r.headers["x-content-sha256"] == doc["sha256"]
+    assert "S%C6%A1%20y%E1%BA%BFu" in r.headers["content-disposition"]
+
+
+def test_bad_requests_get_clear_4xx(client):
+    _staff(client)
+    assert _staff(client).status_code == 409
+    assert "đã tồn tại" in _staff(client).json()["detail"]
+    r = _staff(client, code="NV011", status="ve_huu")
+    assert r.status_code == 422 and "Trạng thái không hợp lệ" in r.json()["detail"]
+    r = client.post("/api/v1/documents", data={"staff_code": "NV999"}, files={"file": ("a.pdf", b"%PDF-1.4", "application/pdf")})
+    assert r.status_code == 404 and "NV999" in r.json()["detail"]
+    r = client.post("/api/v1/documents", data={"staff_code": "NV010"}, files={"file": ("a.gif", b"GIF89a", "image/gif")})
+    assert r.status_code == 422 and "không được hỗ trợ" in r.json()["detail"]
+    r = client.post("/api/v1/documents", data={"staff_code": "NV010"}, files={"file": ("a.pdf", b"", "application/pdf")})
+    assert r.status_code == 422 and "rỗng" in r.json()["detail"]
+    assert client.get("/api/v1/documents/12345").status_code == 404
+    assert client.get("/api/v1/search", params={"q": "x", "limit": 0}).status_code == 422
+    assert client.get("/api/v1/search", params={"q": "x", "status": "khong_ro"}).status_code == 422
+
+
+def test_openapi_is_served(client):
+    spec = client.get("/openapi.json").json()
+    assert {"/api/v1/documents", "/api/v1/search", "/api/v1/staff"} <= set(spec["paths"])
+    assert client.get("/docs").status_code == 200
