@@ -40,12 +40,13 @@ def make_celery(settings: Settings) -> Celery:
     )
     if settings.is_embedded_broker:
         q = settings.queue_dir
-        for sub in ("messages", "processed"):
+        for sub in ("messages", "processed", "control"):
             (q / sub).mkdir(parents=True, exist_ok=True)
         conf["broker_transport_options"] = {
             "data_folder_in": str(q / "messages"),
             "data_folder_out": str(q / "messages"),
             "processed_folder": str(q / "processed"),
+            "control_folder": str(q / "control"),  # kombu's default is ./control in the cwd
             "store_processed": False,
         }
         # the file-system transport has no fan-out exchange for remote control and events
