@@ -1,0 +1,283 @@
+"""S3 object store with object lock — the production adapter (s3://bucket?endpoint=…).
+
+Behaves like storage.local_fs, but the server, not this code, enforces retention (lưu trữ
+vĩnh viễn) and legal hold: the bucket is created with object lock, and lock refusals from
+the server are mapped to RetentionLocked.
+
+Why the code looks the way it does:
+- The key is the SHA-256 of the bytes, known only after reading the whole stream, so the
+  stream is spooled to an anonymous temp file while hashing (never held in memory).
+- Integrity in transit: objects up to one part are sent in a single PUT carrying
+  `x-amz-checksum-sha256`, so the server itself rejects bytes that do not hash to the key.
+  (minio-py sends Content-MD5 only over HTTPS; over HTTP its SigV4 payload hash covers each
+  request body, which is also what protects the parts of a multipart upload.)
+- Object-lock buckets are versioned: a plain DELETE only adds a delete marker and a second
+  PUT of the same key adds a version. So delete removes every version of the key, and
+  retention and legal hold are applied to every version.
+- minio-py has no public way to send `x-amz-bypass-governance-retention` with PutObjectRetention,
+  so that one request goes through the client's request method (see _put_retention).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import tempfile
+from datetime import datetime
+from typing import BinaryIO, Iterator, cast
+from urllib.parse import parse_qs, urlparse
+
+from minio import Minio
+from minio.commonconfig import COMPLIANCE, GOVERNANCE
+from minio.deleteobjects import DeleteObject
+from minio.error import S3Error
+from minio.helpers import md5sum_hash
+from minio.retention import Retention as S3Retention
+from minio.time import from_iso8601utc
+from minio.xml import marshal
+
+from storage.port import (
+    InvalidKey,
+    ObjectCorrupted,
+    ObjectInfo,
+    ObjectNotFound,
+    Retention,
+    RetentionLocked,
+    RetentionMode,
+    StorageError,
+)
+
+_KEY = re.compile(r"^[0-9a-f]{64}$")
+_CHUNK = 1 << 20
+_PART = 16 << 20  # single PUT (server-checked SHA-256) up to this size; multipart above
+_NOT_FOUND = {"NoSuchKey", "NoSuchVersion", "NoSuchBucket", "ResourceNotFound"}
+# AWS refuses a locked delete with AccessDenied; MinIO with InvalidRequest "Object is WORM
+# protected and cannot be overwritten" (InvalidRequest also covers unrelated mistakes).
+_LOCKED = {"AccessDenied", "ObjectLocked"}
+_LOCK_WORDS = ("worm", "object lock", "retention", "legal hold")
+_S3_MODE = {RetentionMode.GOVERNANCE: GOVERNANCE, RetentionMode.COMPLIANCE: COMPLIANCE}
+
+
+def _check_key(key: str) -> str:
+    if not _KEY.match(key):
+        raise InvalidKey(f"not a SHA-256 key: {key!r}")
+    return key
+
+
+def _is_lock_refusal(code: str | None, message: str | None) -> bool:
+    text = (message or "").lower()
+    return code in _LOCKED or (code == "InvalidRequest" and any(w in text for w in _LOCK_WORDS))
+
+
+def _map_error(exc: S3Error, key: str, *, locking: bool = False) -> StorageError:
+    """One place that turns S3 error codes into the port's errors.
+
+    locking: the request changes or removes a protected object, so a refusal means the lock.
+    """
+    if exc.code in _NOT_FOUND:
+        return ObjectNotFound(key)
+    if locking and _is_lock_refusal(exc.code, exc.message):
+        return RetentionLocked(f"{key}: {exc.code}: {exc.message}")
+    return StorageError(f"{key}: {exc.code}: {exc.message}")
+
+
+class S3Store:
+    """Content-addressed store in one object-lock bucket."""
+
+    def __init__(self, client: Minio, bucket: str, *, part_size: int = _PART) -> None:
+        self.client = client
+        self.bucket = bucket
+        self.part_size = part_size
+        self._bucket_checked = False
+
+    @classmethod
+    def from_url(cls, url: str) -> S3Store:
+        """s3://bucket?endpoint=host:port&access_key=…&secret_key=…&secure=false&region=…"""
+        parsed = urlparse(url)
+        if parsed.scheme != "s3" or not parsed.netloc:
+            raise ValueError(f"not an s3://bucket URL: {url!r}")
+        query = {k: v[-1] for k, v in parse_qs(parsed.query).items()}
+        secure = query.get("secure", "true").lower() not in {"false", "0", "no"}
+        client = Minio(
+            query.get("endpoint", "s3.amazonaws.com"),
+            access_key=query.get("access_key"), secret_key=query.get("secret_key"),
+            secure=secure, region=query.get("region"),
+        )
+        return cls(client, parsed.netloc)
+
+    # -- bucket ----------------------------------------------------------------
+    def _ensure_bucket(self) -> None:
+        """Create the bucket with object lock; refuse one that exists without it."""
+        if self._bucket_checked:
+            return
+        if not self.client.bucket_exists(self.bucket):
+            try:
+                self.client.make_bucket(self.bucket, object_lock=True)
+            except S3Error as exc:
+                if exc.code not in {"BucketAlreadyOwnedByYou", "BucketAlreadyExists"}:
+                    raise
+        try:
+            self.client.get_object_lock_config(self.bucket)
+        except S3Error as exc:
+            if not (exc.code or "").startswith("ObjectLockConfigurationNotFound"):
+                raise _map_error(exc, self.bucket) from exc
+            raise StorageError(
+                f"bucket {self.bucket!r} has no object lock; originals there could be overwritten"
+            ) from exc
+        self._bucket_checked = True
+
+    def _versions(self, key: str) -> list[str]:
+        """Version ids of the key's data (not delete markers), newest first."""
+        try:
+            return [
+                cast(str, o.version_id)
+                for o in self.client.list_objects(self.bucket, prefix=key, include_version=True)
+                if o.object_name == key and not o.is_delete_marker
+            ]
+        except S3Error as exc:
+            raise _map_error(exc, key) from exc
+
+    # -- port --------------------------------------------------------------------
+    def put_stream(
+        self, stream: BinaryIO, *, content_type: str = "application/octet-stream",
+        expected_sha256: str | None = None,
+    ) -> ObjectInfo:
+        digest = hashlib.sha256()
+        size = 0
+        with tempfile.TemporaryFile(prefix="s3-put-") as spool:
+            while chunk := stream.read(_CHUNK):
+                digest.update(chunk)
+                spool.write(chunk)
+                size += len(chunk)
+            key = digest.hexdigest()
+            if expected_sha256 is not None and expected_sha256 != key:
+                raise ObjectCorrupted(f"expected sha256 {expected_sha256}, got {key}")
+            self._ensure_bucket()
+            try:
+                return self.stat(key)  # never overwrite: same key means same bytes
+            except ObjectNotFound:
+                pass
+            spool.seek(0)
+            headers = {}
+            if size <= self.part_size:
+                headers["x-amz-checksum-sha256"] = base64.b64encode(digest.digest()).decode()
+            try:
+                self.client.put_object(
+                    self.bucket, key, spool, size, content_type=content_type, metadata=headers,
+                    part_size=self.part_size, num_parallel_uploads=1,
+                )
+            except S3Error as exc:
+                if exc.code in {"XAmzContentChecksumMismatch", "BadDigest", "XAmzContentSHA256Mismatch"}:
+                    raise ObjectCorrupted(f"{key}: server saw other bytes ({exc.code})") from exc
+                raise _map_error(exc, key) from exc
+        return ObjectInfo(key=key, size=size, content_type=content_type, created=True)
+
+    def open(self, key: str) -> BinaryIO:
+        _check_key(key)
+        try:
+            return cast(BinaryIO, self.client.get_object(self.bucket, key))
+        except S3Error as exc:
+            raise _map_error(exc, key) from exc
+
+    def iter_chunks(self, key: str, chunk_size: int = _CHUNK) -> Iterator[bytes]:
+        response = self.open(key)
+        try:
+            while chunk := response.read(chunk_size):
+                yield chunk
+        finally:
+            response.close()
+            getattr(response, "release_conn", lambda: None)()
+
+    def stat(self, key: str) -> ObjectInfo:
+        _check_key(key)
+        try:
+            obj = self.client.stat_object(self.bucket, key)
+        except S3Error as exc:
+            raise _map_error(exc, key) from exc
+        headers = obj.metadata or {}
+        retention = None
+        mode, until = headers.get("x-amz-object-lock-mode"), headers.get("x-amz-object-lock-retain-until-date")
+        if mode and until:
+            retention = Retention(mode=RetentionMode(mode.upper()), until=_parse_time(until))
+        return ObjectInfo(
+            key=key, size=int(obj.size or 0),
+            content_type=obj.content_type or "application/octet-stream",
+            retention=retention,
+            legal_hold=str(headers.get("x-amz-object-lock-legal-hold", "")).upper() == "ON",
+        )
+
+    def exists(self, key: str) -> bool:
+        try:
+            self.stat(key)
+        except ObjectNotFound:
+            return False
+        return True
+
+    def list_keys(self) -> Iterator[str]:
+        try:
+            for obj in self.client.list_objects(self.bucket, recursive=True):
+                if obj.object_name and _KEY.match(obj.object_name):
+                    yield obj.object_name
+        except S3Error as exc:
+            if exc.code != "NoSuchBucket":
+                raise _map_error(exc, self.bucket) from exc
+
+    def delete(self, key: str, *, bypass_governance: bool = False) -> None:
+        self.stat(key)  # ObjectNotFound before anything else, as the local store does
+        versions = self._versions(key)
+        try:
+            errors = list(self.client.remove_objects(
+                self.bucket, [DeleteObject(key, v) for v in versions],
+                bypass_governance_mode=bypass_governance,
+            ))
+        except S3Error as exc:
+            raise _map_error(exc, key, locking=True) from exc
+        if errors:
+            first = errors[0]
+            if _is_lock_refusal(first.code, first.message):
+                raise RetentionLocked(f"{key}: {first.code}: {first.message}")
+            raise StorageError(f"{key}: {first.code}: {first.message}")
+
+    def set_retention(self, key: str, retention: Retention, *, bypass_governance: bool = False) -> None:
+        self.stat(key)
+        config = S3Retention(_S3_MODE[retention.mode], retention.until)
+        for version in self._versions(key):
+            try:
+                self._put_retention(key, version, config, bypass_governance)
+            except S3Error as exc:
+                raise _map_error(exc, key, locking=True) from exc
+
+    def _put_retention(self, key: str, version: str, config: S3Retention, bypass: bool) -> None:
+        if not bypass:
+            self.client.set_object_retention(self.bucket, key, config, version_id=version)
+            return
+        body = marshal(config)
+        self.client._execute(  # noqa: SLF001 - the public call cannot send the bypass header
+            "PUT", self.bucket, object_name=key, body=body,
+            headers={"Content-MD5": cast(str, md5sum_hash(body)),
+                     "x-amz-bypass-governance-retention": "true"},
+            query_params={"retention": "", "versionId": version},
+        )
+
+    def set_legal_hold(self, key: str, on: bool) -> None:
+        self.stat(key)
+        switch = self.client.enable_object_legal_hold if on else self.client.disable_object_legal_hold
+        for version in self._versions(key):
+            try:
+                switch(self.bucket, key, version_id=version)
+            except S3Error as exc:
+                raise _map_error(exc, key, locking=True) from exc
+
+    def verify(self, key: str) -> bool:
+        digest = hashlib.sha256()
+        for chunk in self.iter_chunks(key):
+            digest.update(chunk)
+        return digest.hexdigest() == key
+
+
+def _parse_time(value: str) -> datetime:
+    parsed = from_iso8601utc(value)
+    if parsed is None:
+        raise StorageError(f"unreadable retain-until date {value!r}")
+    return parsed
