@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 
 from search.vietnamese import TOKEN_RE, fold_with_offsets
 
@@ -23,6 +24,10 @@ def match_spans(text: str, folded_terms: frozenset[str]) -> list[tuple[int, int]
         if m.group(0) in folded_terms:
             start = offsets[m.start()]
             end = offsets[m.end() - 1] + 1
+            # Combining marks fold to nothing, so no folded char maps to them: in NFD text
+            # the word's trailing marks would fall outside the span (and outside <mark>).
+            while end < len(text) and unicodedata.combining(text[end]):
+                end += 1
             spans.append((start, end))
     return spans
 
