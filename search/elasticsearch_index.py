@@ -22,7 +22,7 @@ from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
 from elasticsearch.helpers import BulkIndexError, scan, streaming_bulk
 
 from search.highlight import snippet
-from search.port import FILTER_FIELDS, PageDoc, SearchError, SearchHit, SearchQuery, SearchResult
+from search.port import FILTER_FIELDS, IndexSchemaOutdated, PageDoc, SearchError, SearchHit, SearchQuery, SearchResult
 from search.query_syntax import Clause, parse_query
 from search.vietnamese import folded_tokens, nfc, tokens
 
@@ -60,10 +60,6 @@ SETTINGS: dict[str, Any] = {
     "number_of_shards": 1,
     "number_of_replicas": 0,
 }
-
-
-class IndexSchemaOutdated(SearchError):
-    """The alias points at an index built with another mapping version; rebuild it."""
 
 
 @contextmanager

@@ -20,6 +20,10 @@ class SearchError(Exception):
     """The search engine failed or rejected a request."""
 
 
+class IndexSchemaOutdated(SearchError):
+    """The index was built with another schema/mapping version; rebuild it (`archive reindex`)."""
+
+
 @dataclass(frozen=True)
 class PageDoc:
     """One indexed page of one document (trang tài liệu) with its staff member's fields."""

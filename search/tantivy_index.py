@@ -14,14 +14,21 @@ from typing import Sequence
 import tantivy
 
 from search.highlight import snippet
-from search.port import FILTER_FIELDS, PageDoc, SearchError, SearchHit, SearchQuery, SearchResult
+from search.port import FILTER_FIELDS, IndexSchemaOutdated, PageDoc, SearchError, SearchHit, SearchQuery, SearchResult
 from search.query_syntax import Clause, parse_query
-from search.vietnamese import fold, nfc
+from search.vietnamese import folded_tokens, nfc, tokens
 
 # Bump when the schema changes: an index written with another version is rebuilt from the DB.
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 EXACT_BOOST = 2.0  # exact-diacritic matches outrank folded-only ones
 NAME_BOOST = 1.5   # a hit in the staff member's name outranks one in body text
+
+# Tokens are cut in Python (search.vietnamese) and handed over space-joined to the built-in
+# `whitespace` tokenizer, exactly as the Elasticsearch adapter does: tantivy's `default`
+# tokenizer would drop tokens over 40 bytes and cut differently from ES, and the same query
+# must find the same pages on both engines. The text a person reads is kept as stored bytes.
+_TOKENS = dict(stored=False, tokenizer_name="whitespace", index_option="position")
+_KEYWORDS = (*FILTER_FIELDS, "birth_date")
 
 
 def _schema() -> tantivy.Schema:
@@ -32,18 +39,14 @@ def _schema() -> tantivy.Schema:
     # matches a u64 term, so deletes by document go through this field.
     b.add_text_field("document_key", stored=False, tokenizer_name="raw")
     b.add_unsigned_field("page", stored=True, indexed=True)
-    b.add_text_field("text", stored=True, tokenizer_name="default", index_option="position")
-    b.add_text_field("text_folded", stored=False, tokenizer_name="default", index_option="position")
-    b.add_text_field("staff_name", stored=True, tokenizer_name="default", index_option="position")
-    b.add_text_field("staff_name_folded", stored=False, tokenizer_name="default", index_option="position")
+    b.add_bytes_field("text", stored=True, indexed=False)
+    b.add_text_field("staff_name", stored=True, tokenizer_name="raw")
+    for name in ("text_exact", "text_folded", "staff_name_exact", "staff_name_folded"):
+        b.add_text_field(name, **_TOKENS)
     for name in FILTER_FIELDS:
         b.add_text_field(name, stored=True, fast=True, tokenizer_name="raw")
     b.add_text_field("birth_date", stored=True, tokenizer_name="raw")
     return b.build()
-
-
-class IndexSchemaOutdated(SearchError):
-    """The index on disk was written with another schema version; rebuild it."""
 
 
 class TantivyIndex:
@@ -99,15 +102,14 @@ class TantivyIndex:
                 doc.add_unsigned("document_id", d.document_id)
                 doc.add_text("document_key", str(d.document_id))
                 doc.add_unsigned("page", d.page)
-                doc.add_text("text", text)
-                doc.add_text("text_folded", fold(text))
+                doc.add_bytes("text", text.encode("utf-8"))
                 doc.add_text("staff_name", name)
-                doc.add_text("staff_name_folded", fold(name))
-                doc.add_text("staff_code", d.staff_code)
-                doc.add_text("status", d.status)
-                doc.add_text("unit", nfc(d.unit))
-                doc.add_text("document_type", d.document_type)
-                doc.add_text("birth_date", d.birth_date)
+                doc.add_text("text_exact", " ".join(tokens(text)))
+                doc.add_text("text_folded", " ".join(folded_tokens(text)))
+                doc.add_text("staff_name_exact", " ".join(tokens(name)))
+                doc.add_text("staff_name_folded", " ".join(folded_tokens(name)))
+                for field in _KEYWORDS:
+                    doc.add_text(field, nfc(getattr(d, field)))
                 writer.add_document(doc)
 
         self._write(add_all)
@@ -133,8 +135,8 @@ class TantivyIndex:
         return tantivy.Query.boolean_query([
             (should, on("text_folded", clause.folded)),
             (should, tantivy.Query.boost_query(on("staff_name_folded", clause.folded), NAME_BOOST)),
-            (should, tantivy.Query.boost_query(on("text", clause.exact), EXACT_BOOST)),
-            (should, tantivy.Query.boost_query(on("staff_name", clause.exact), EXACT_BOOST * NAME_BOOST)),
+            (should, tantivy.Query.boost_query(on("text_exact", clause.exact), EXACT_BOOST)),
+            (should, tantivy.Query.boost_query(on("staff_name_exact", clause.exact), EXACT_BOOST * NAME_BOOST)),
         ])
 
     def _filter_query(self, filters: dict[str, tuple[str, ...]]) -> list[tuple[tantivy.Occur, tantivy.Query]]:
@@ -170,7 +172,7 @@ class TantivyIndex:
                     document_id=int(doc["document_id"][0]), page=int(doc["page"][0]), score=float(score),
                     staff_code=doc["staff_code"][0], staff_name=doc["staff_name"][0],
                     status=doc["status"][0], unit=doc["unit"][0], document_type=doc["document_type"][0],
-                    snippet=snippet(doc["text"][0], parsed.folded_terms),
+                    snippet=snippet(bytes(doc["text"][0]).decode("utf-8"), parsed.folded_terms),
                 ))
         facets: dict[str, dict[str, int]] = {}
         if query.facets:

@@ -227,6 +227,23 @@ def test_filter_values_match_exactly_not_folded(dossier: SearchIndex) -> None:
     assert _found(dossier, "", filters={"unit": (_nfd("Phòng Nội vụ"),)}) == {(101, 1), (101, 2), (303, 1)}
 
 
+def test_long_tokens_are_searchable(index: SearchIndex) -> None:
+    code = "HSCBCCVC" + "7" * 40  # longer than tantivy's default 40-byte token limit
+    index.upsert([PageDoc(document_id=9, page=1, staff_code="NV9", staff_name="Hà Văn Chín", status="nghi_huu",
+                          text=f"Mã lưu trữ {code} của hồ sơ.")])
+    assert _keys(index.search(SearchQuery(code.lower()))) == [(9, 1)]
+
+
+def test_keyword_fields_are_nfc_on_both_sides(index: SearchIndex) -> None:
+    index.upsert([PageDoc(document_id=8, page=1, staff_code="NV8", staff_name="Mai", status="nghi_huu",
+                          unit=_nfd("Phòng Nội vụ"), document_type=_nfd("quyết_định"), text="hồ sơ")])
+    for field, value in (("unit", "Phòng Nội vụ"), ("document_type", "quyết_định")):
+        assert index.search(SearchQuery("", filters={field: (value,)})).total == 1
+        assert index.search(SearchQuery("", filters={field: (_nfd(value),)})).total == 1
+    facets = index.search(SearchQuery("", facets=("document_type",))).facets
+    assert facets == {"document_type": {"quyết_định": 1}}
+
+
 def test_unknown_filter_or_facet_is_an_error(dossier: SearchIndex) -> None:
     with pytest.raises(SearchError):
         dossier.search(SearchQuery("", filters={"salary": ("1",)}))
@@ -361,7 +378,8 @@ def test_elasticsearch_rebuild_swaps_the_alias_to_a_new_generation(es_index: Ela
 
 
 def test_elasticsearch_outdated_mapping_is_refused_until_rebuilt(es_index: ElasticsearchIndex) -> None:
-    from search.elasticsearch_index import MAPPING, SETTINGS, IndexSchemaOutdated
+    from search.elasticsearch_index import MAPPING, SETTINGS
+    from search.port import IndexSchemaOutdated
 
     old_mapping = {**MAPPING, "_meta": {"schema_version": 0}}
     es_index.client.indices.create(index=f"{es_index.alias}-v1", settings=SETTINGS, mappings=old_mapping,
