@@ -13,6 +13,7 @@ from functools import cached_property
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from archive.crypto import FieldCipher, load_or_create_key_file
 from archive.db import UnitOfWork, make_engine
 from archive.settings import Settings
 from archive.task_queue import TaskQueue
@@ -36,6 +37,12 @@ class Container:
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)
+
+    @cached_property
+    def cipher(self) -> FieldCipher:
+        """Key for sensitive fields: ARCHIVE_FIELD_KEYS, or a key file in the data dir (embedded)."""
+        spec = self.settings.field_keys or load_or_create_key_file(self.settings.data_dir / "keys" / "field.key")
+        return FieldCipher.from_spec(spec)
 
     @cached_property
     def store(self) -> ObjectStore:

@@ -6,7 +6,6 @@ Errors print a Vietnamese message to stderr and exit non-zero (1: bad input or n
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from datetime import date
@@ -17,11 +16,9 @@ import typer
 
 from archive.bootstrap import Container, build
 from archive.domain import STATUS_LABELS, DocumentState, StaffStatus
-from archive.errors import ArchiveError
+from archive.cli_common import fail as _fail, print_json as _print_json, run as _run
+from archive.services.access import cli_actor
 from archive.settings import Settings
-from ingest import InvalidUpload
-from search import SearchError
-from storage import StorageError
 
 app = typer.Typer(help="Lưu trữ và tra cứu hồ sơ cán bộ, công chức, viên chức.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -29,28 +26,6 @@ staff_app = typer.Typer(help="Cán bộ (staff records).", no_args_is_help=True)
 doc_app = typer.Typer(help="Tài liệu (documents).", no_args_is_help=True)
 app.add_typer(staff_app, name="staff")
 app.add_typer(doc_app, name="doc")
-
-
-def _fail(message: str, code: int = 1) -> None:
-    typer.echo(f"Lỗi: {message}", err=True)
-    raise typer.Exit(code)
-
-
-def _run(fn: Callable[[Container], object]) -> object:
-    """Build the container, run, map domain errors to exit codes in one place."""
-    c = build(Settings())
-    try:
-        return fn(c)
-    except (ArchiveError, InvalidUpload) as exc:
-        _fail(str(exc))
-    except (SearchError, StorageError) as exc:
-        _fail(f"lỗi hệ thống lưu trữ/tìm kiếm: {exc}", 2)
-    finally:
-        c.close()
-
-
-def _print_json(data: object) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
 @app.command()
@@ -62,10 +37,23 @@ def init() -> None:
     for d in (s.data_dir, s.tmp_dir):
         d.mkdir(parents=True, exist_ok=True)
     migrate(s.database_url)
+    import secrets
+
+    from archive.services.accounts import ensure_first_admin
+    from archive.services.catalogs import seed_catalogs
+
     c = build(s)
     try:
         c.index.count()  # creates an empty index; fails early if it cannot be opened
         c.store  # noqa: B018 — creates the object directory
+        c.cipher  # noqa: B018 — creates the embedded field key on first run
+        seed_catalogs(c)
+        password = s.admin_password or secrets.token_urlsafe(12) + "1a"
+        if ensure_first_admin(c, username=s.admin_username, password=password, root_code=s.root_unit_code,
+                              root_name=s.root_unit_name):
+            shown = "(từ ARCHIVE_ADMIN_PASSWORD)" if s.admin_password else password
+            typer.echo(f"Đã tạo quản trị viên đầu tiên: {s.admin_username} / mật khẩu: {shown} "
+                       "— hãy ghi lại, mật khẩu chỉ hiện một lần.")
     finally:
         c.close()
     typer.echo(f"Đã khởi tạo dữ liệu tại {s.data_dir}")
@@ -87,9 +75,12 @@ def staff_add(
     code: str = typer.Option(..., "--code"),
     name: str = typer.Option(..., "--name"),
     birth_date: Optional[str] = typer.Option(None, "--birth-date", help="YYYY-MM-DD"),
-    unit: str = typer.Option("", "--unit"),
+    unit: str = typer.Option(..., "--unit", help="mã đơn vị quản lý hồ sơ"),
     status: str = typer.Option(StaffStatus.DANG_CONG_TAC.value, "--status",
                                help=", ".join(s.value for s in StaffStatus)),
+    grade: str = typer.Option("", "--grade", help="mã ngạch, ví dụ 01.003"),
+    gender: str = typer.Option("", "--gender", help="nam | nu"),
+    restriction: int = typer.Option(0, "--restriction", help="độ hạn chế tiếp cận 0, 1, 2"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Register a staff member (thêm cán bộ)."""
@@ -101,7 +92,8 @@ def staff_add(
             born = date.fromisoformat(birth_date)
         except ValueError:
             _fail(f"Ngày sinh phải có dạng YYYY-MM-DD, nhận được {birth_date!r}.")
-    view = _run(lambda c: add_staff(c, code=code, full_name=name, birth_date=born, unit_name=unit, status=status))
+    view = _run(lambda c: add_staff(c, cli_actor(), code=code, full_name=name, birth_date=born, unit_code=unit,
+                                    status=status, grade_code=grade, gender=gender, restriction_level=restriction))
     if as_json:
         _print_json(view.to_dict())
     else:
@@ -115,7 +107,7 @@ def _wait_for(c: Container, ids: list[int], timeout: float) -> list:
     hinted = False
     start = time.monotonic()
     while True:
-        docs = [get_document(c, i) for i in ids]
+        docs = [get_document(c, cli_actor(), i) for i in ids]
         if all(DocumentState(d.state).is_final for d in docs):
             return docs
         if time.monotonic() > deadline:
@@ -146,7 +138,7 @@ def ingest(
         outcomes = []
         for f in files:
             with open(f, "rb") as fh:
-                outcomes.append(ingest_upload(c, staff_code=staff_code, stream=fh, file_name=f.name,
+                outcomes.append(ingest_upload(c, cli_actor(), staff_code=staff_code, stream=fh, file_name=f.name,
                                               document_type=doc_type))
         docs = [o.document for o in outcomes]
         if wait:
@@ -183,7 +175,7 @@ def search(
 
     from archive.services.search import search_pages
 
-    result = _run(lambda c: search_pages(c, query, statuses=status, units=unit, limit=limit))
+    result = _run(lambda c: search_pages(c, cli_actor(), query, statuses=status, units=unit, limit=limit))
     if as_json:
         _print_json({"total": result.total, "hits": [asdict(h) for h in result.hits], "facets": result.facets})
         return
@@ -199,7 +191,7 @@ def doc_text(document_id: int) -> None:
     """Print a document's text, pages in order."""
     from archive.services.documents import document_pages
 
-    pages = _run(lambda c: document_pages(c, document_id))
+    pages = _run(lambda c: document_pages(c, cli_actor(), document_id))
     for p in pages:
         typer.echo(f"--- Trang {p.number} ({p.source}, độ tin cậy {p.confidence:.0f}) ---")
         typer.echo(p.text)
@@ -210,7 +202,7 @@ def doc_show(document_id: int, as_json: bool = typer.Option(False, "--json")) ->
     """Print a document's record and state."""
     from archive.services.documents import get_document
 
-    d = _run(lambda c: get_document(c, document_id))
+    d = _run(lambda c: get_document(c, cli_actor(), document_id))
     if as_json:
         _print_json(d.to_dict())
     else:
@@ -234,6 +226,11 @@ def sweep() -> None:
     from archive.services.jobs import sweep as run
 
     _print_json(_run(run))
+
+
+from archive import cli_admin  # noqa: E402 — unit/user/token/audit/keys commands
+
+cli_admin.register(app, staff_app)
 
 
 def main() -> None:

@@ -17,3 +17,11 @@ class Conflict(ArchiveError):
 
 class InvalidInput(ArchiveError):
     pass
+
+
+class Forbidden(ArchiveError):
+    """The caller may see the record but not do this to it (HTTP 403)."""
+
+
+class Unauthenticated(ArchiveError):
+    """No valid credentials (HTTP 401)."""

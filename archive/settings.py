@@ -32,6 +32,16 @@ class Settings(BaseSettings):
     ocr_dpi: int = 300
     text_layer_min_chars: int = 20  # fewer letters on a PDF page than this → OCR it instead
 
+    # accounts
+    field_keys: str = ""          # "k2:BASE64,k1:BASE64"; first encrypts. Embedded default: <data>/keys/field.key
+    lockout_threshold: int = 5    # failed logins before a temporary lock
+    lockout_minutes: int = 15
+    session_idle_minutes: int = 30
+    admin_username: str = "admin"  # first admin, created by `archive init`
+    admin_password: str = ""       # empty: init generates one and prints it once
+    root_unit_code: str = "TINH"   # the province (tỉnh/thành phố) at the top of the tree
+    root_unit_name: str = "Ủy ban nhân dân tỉnh"
+
     job_lease_seconds: int = 120       # a worker that stops heartbeating loses its job after this
     job_max_attempts: int = 3
     job_requeue_after_seconds: int = 60  # a queued job nobody claimed is re-sent (lost message)

@@ -27,7 +27,7 @@ from search.query_syntax import Clause, parse_query
 from search.vietnamese import folded_tokens, nfc, tokens
 
 # Bump when the mapping changes: an alias over an older mapping must be rebuilt from the DB.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # The same weights as the tantivy adapter, so that both rank alike.
 EXACT_BOOST = 2.0  # exact-diacritic matches outrank folded-only ones
 NAME_BOOST = 1.5   # a hit in the staff member's name outranks one in body text
@@ -51,8 +51,11 @@ MAPPING: dict[str, Any] = {
         "text_folded": _TOKENS,
         "staff_name_exact": _TOKENS,
         "staff_name_folded": _TOKENS,
+        # scope_units holds an array; a keyword field takes one value or many alike.
         **{name: {"type": "keyword"} for name in FILTER_FIELDS},
         "birth_date": {"type": "keyword"},
+        "restriction": {"type": "integer"},
+        "birth_year": {"type": "integer"},  # null when unknown: no value, out of every range
     },
 }
 SETTINGS: dict[str, Any] = {
@@ -78,6 +81,11 @@ def _engine_errors(action: str) -> Iterator[None]:
 
 def _joined(words: Iterable[str]) -> str:
     return " ".join(words)
+
+
+def _unit_codes(codes: Iterable[str]) -> list[str]:
+    """NFC unit codes, blanks and repeats dropped (as the tantivy adapter does)."""
+    return list(dict.fromkeys(c for c in (nfc(code) for code in codes) if c))
 
 
 class ElasticsearchIndex:
@@ -210,6 +218,10 @@ class ElasticsearchIndex:
             "unit": nfc(d.unit),
             "document_type": nfc(d.document_type),
             "birth_date": d.birth_date,
+            "grade": nfc(d.grade),
+            "scope_units": _unit_codes(d.scope_units),
+            "restriction": int(d.restriction),
+            "birth_year": None if d.birth_year is None else int(d.birth_year),
         }
 
     def _bulk(self, index: str, actions: Iterable[dict[str, Any]], **kwargs: Any) -> int:
@@ -275,14 +287,34 @@ class ElasticsearchIndex:
                 out.append({"terms": {name: [nfc(v) for v in values]}})
         return out
 
+    @staticmethod
+    def _access_filters(query: SearchQuery) -> list[dict[str, Any]]:
+        """Scope, restriction and birth-year limits, as filters: they never change a score."""
+        out: list[dict[str, Any]] = []
+        if query.scope_units is not None:
+            scope = _unit_codes(query.scope_units)
+            # An empty scope sees nothing: match no page, never drop the filter.
+            out.append({"terms": {"scope_units": scope}} if scope else {"match_none": {}})
+        if query.max_restriction is not None:
+            out.append({"range": {"restriction": {"lte": int(query.max_restriction)}}})
+        if query.birth_year_from is not None or query.birth_year_to is not None:
+            years: dict[str, int] = {}
+            if query.birth_year_from is not None:
+                years["gte"] = int(query.birth_year_from)
+            if query.birth_year_to is not None:
+                years["lte"] = int(query.birth_year_to)
+            out.append({"range": {"birth_year": years}})
+        return out
+
     def search(self, query: SearchQuery) -> SearchResult:
         for name in query.facets:
             if name not in FILTER_FIELDS:
                 raise SearchError(f"cannot facet on {name!r}")
         parsed = parse_query(query.text)
         must = [self._clause_query(c) for c in parsed.clauses] or [{"match_all": {}}]
+        filters = self._filters(query.filters) + self._access_filters(query)
         body: dict[str, Any] = {
-            "query": {"bool": {"must": must, "filter": self._filters(query.filters)}},
+            "query": {"bool": {"must": must, "filter": filters}},
             "from": max(query.offset, 0),
             "size": max(query.limit, 0),
             "track_total_hits": True,

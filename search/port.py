@@ -10,10 +10,21 @@ shows the same thing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import IntEnum
 from typing import Protocol, Sequence, runtime_checkable
 
-# Fields an adapter can filter on and count (facets); values are stored as-is (raw keywords).
-FILTER_FIELDS = ("status", "unit", "document_type", "staff_code")
+# Fields an adapter can filter on and count (facets); values are stored as-is (raw NFC
+# keywords). scope_units is multi-valued: a filter value matches a page holding it among
+# its values, and a facet counts a page once under each of its units.
+FILTER_FIELDS = ("status", "unit", "document_type", "staff_code", "grade", "scope_units")
+
+
+class Restriction(IntEnum):
+    """Access-restriction level of a record (độ hạn chế tiếp cận); higher is stricter."""
+
+    NORMAL = 0      # thường
+    RESTRICTED = 1  # hạn chế
+    SECRET = 2      # mật
 
 
 class SearchError(Exception):
@@ -37,6 +48,18 @@ class PageDoc:
     unit: str = ""
     document_type: str = ""
     birth_date: str = ""  # ISO date or ""
+    # Codes of every unit whose subtree holds the managing unit (đơn vị quản lý): the unit
+    # itself, all its ancestors and any unit it is delegated to. Access scope matches on these.
+    scope_units: tuple[str, ...] = ()
+    restriction: int = Restriction.NORMAL  # độ hạn chế tiếp cận, see Restriction
+    grade: str = ""  # mã ngạch, e.g. "01.003"
+    birth_year: int | None = None  # năm sinh; None when unknown
+
+    def __post_init__(self) -> None:
+        if self.restriction not in tuple(Restriction):
+            raise ValueError(f"restriction must be one of {[int(r) for r in Restriction]}, not {self.restriction!r}")
+        if isinstance(self.scope_units, str):  # ("HCM") is a str, not a 1-tuple
+            raise TypeError("scope_units must be a sequence of unit codes, not one string")
 
     @property
     def id(self) -> str:
@@ -45,11 +68,27 @@ class PageDoc:
 
 @dataclass(frozen=True)
 class SearchQuery:
+    """What to look for; totals and facet counts honour every filter below, hits alike."""
+
     text: str
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)  # field → any of values
     facets: tuple[str, ...] = ()
     limit: int = 20
     offset: int = 0
+    # The caller's access scope (phạm vi quản lý): only pages whose scope_units share a code
+    # with it. Kept apart from `filters`, which are what a user chose to narrow by, so that a
+    # caller building filters from a form cannot drop it by accident. None means unscoped
+    # (system jobs only); an empty tuple means the caller sees nothing — never "no filter".
+    scope_units: tuple[str, ...] | None = None
+    max_restriction: int | None = None  # only pages with restriction <= this
+    # Inclusive birth-year range (năm sinh); with either bound set, pages whose birth_year
+    # is unknown are left out.
+    birth_year_from: int | None = None
+    birth_year_to: int | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.scope_units, str):  # ("Q1") is a str: refuse rather than match "Q", "1"
+            raise TypeError("scope_units must be a tuple of unit codes, not one string")
 
 
 @dataclass(frozen=True)

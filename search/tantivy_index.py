@@ -19,7 +19,7 @@ from search.query_syntax import Clause, parse_query
 from search.vietnamese import folded_tokens, nfc, tokens
 
 # Bump when the schema changes: an index written with another version is rebuilt from the DB.
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 EXACT_BOOST = 2.0  # exact-diacritic matches outrank folded-only ones
 NAME_BOOST = 1.5   # a hit in the staff member's name outranks one in body text
 
@@ -28,7 +28,10 @@ NAME_BOOST = 1.5   # a hit in the staff member's name outranks one in body text
 # tokenizer would drop tokens over 40 bytes and cut differently from ES, and the same query
 # must find the same pages on both engines. The text a person reads is kept as stored bytes.
 _TOKENS = dict(stored=False, tokenizer_name="whitespace", index_option="position")
-_KEYWORDS = (*FILTER_FIELDS, "birth_date")
+_MULTI_VALUED = ("scope_units",)
+_KEYWORDS = (*(f for f in FILTER_FIELDS if f not in _MULTI_VALUED), "birth_date")
+# Signed: tantivy-py hands Python ints over as i64, which never matches a u64 field.
+_INTEGERS = ("restriction", "birth_year")
 
 
 def _schema() -> tantivy.Schema:
@@ -46,7 +49,14 @@ def _schema() -> tantivy.Schema:
     for name in FILTER_FIELDS:
         b.add_text_field(name, stored=True, fast=True, tokenizer_name="raw")
     b.add_text_field("birth_date", stored=True, tokenizer_name="raw")
+    for name in _INTEGERS:  # range-filtered through their fast fields
+        b.add_integer_field(name, stored=False, indexed=True, fast=True)
     return b.build()
+
+
+def _unit_codes(codes: Sequence[str]) -> list[str]:
+    """NFC unit codes, blanks and repeats dropped (as the Elasticsearch adapter does)."""
+    return list(dict.fromkeys(c for c in (nfc(code) for code in codes) if c))
 
 
 class TantivyIndex:
@@ -110,6 +120,11 @@ class TantivyIndex:
                 doc.add_text("staff_name_folded", " ".join(folded_tokens(name)))
                 for field in _KEYWORDS:
                     doc.add_text(field, nfc(getattr(d, field)))
+                for unit in _unit_codes(d.scope_units):
+                    doc.add_text("scope_units", unit)
+                doc.add_integer("restriction", int(d.restriction))
+                if d.birth_year is not None:  # unknown: no value, so every year range leaves it out
+                    doc.add_integer("birth_year", int(d.birth_year))
                 writer.add_document(doc)
 
         self._write(add_all)
@@ -149,10 +164,32 @@ class TantivyIndex:
                 out.append((tantivy.Occur.Must, q))
         return out
 
+    def _access_query(self, query: SearchQuery) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+        """Scope, restriction and birth-year limits; each one a required part of the query."""
+        must, out = tantivy.Occur.Must, []
+        if query.scope_units is not None:
+            scope = _unit_codes(query.scope_units)
+            # An empty scope sees nothing: the query must match no page, not every page.
+            if scope:
+                out.append((must, tantivy.Query.term_set_query(self.schema, "scope_units", scope)))
+            else:
+                out.append((must, tantivy.Query.empty_query()))
+        if query.max_restriction is not None:
+            out.append((must, self._range("restriction", None, query.max_restriction)))
+        if query.birth_year_from is not None or query.birth_year_to is not None:
+            out.append((must, self._range("birth_year", query.birth_year_from, query.birth_year_to)))
+        return out
+
+    def _range(self, field: str, lower: int | None, upper: int | None) -> tantivy.Query:
+        return tantivy.Query.range_query(self.schema, field, tantivy.FieldType.Integer,
+                                         None if lower is None else int(lower),
+                                         None if upper is None else int(upper))
+
     def _build(self, query: SearchQuery):
         parsed = parse_query(query.text)
         parts = [(tantivy.Occur.Must, self._clause_query(c)) for c in parsed.clauses]
         parts += self._filter_query(query.filters)
+        parts += self._access_query(query)
         if not parts:
             return parsed, tantivy.Query.all_query()
         if not parsed.clauses:

@@ -35,8 +35,15 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def container(settings: Settings) -> Container:
+    """An embedded archive with the root unit TINH (the province) and seeded catalogs."""
+    from archive.services.access import SYSTEM
+    from archive.services.catalogs import seed_catalogs
+    from archive.services.units import add_unit
+
     c = build(settings, queue=InlineQueue())
     c.queue.bind(c)
+    seed_catalogs(c)
+    add_unit(c, SYSTEM, code="TINH", name="Ủy ban nhân dân tỉnh")
     yield c
     c.close()
 

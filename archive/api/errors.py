@@ -5,12 +5,14 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from archive.errors import Conflict, InvalidInput, NotFound
+from archive.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from ingest import InvalidUpload
 from search import SearchError
 from storage import StorageError
 
 STATUS_BY_ERROR: list[tuple[type[Exception], int]] = [
+    (Unauthenticated, 401),
+    (Forbidden, 403),
     (NotFound, 404),
     (Conflict, 409),
     (InvalidInput, 422),

@@ -14,6 +14,8 @@ from archive.bootstrap import Container
 from archive.domain import DocumentState, JobState
 from archive.errors import InvalidInput, NotFound
 from archive.models import Document, Job, Staff, utcnow
+from archive.services import audit
+from archive.services.access import SYSTEM, Action, Actor, check_staff
 from archive.services.views import DocumentView, PageView
 from ingest import InvalidUpload, receive_stream, validate_file
 from search import nfc
@@ -33,7 +35,7 @@ def _clean_file_name(name: str | None) -> str:
     return name[:255] or "tai-lieu"
 
 
-def ingest_upload(c: Container, *, staff_code: str, stream: BinaryIO, file_name: str | None,
+def ingest_upload(c: Container, actor: Actor, *, staff_code: str, stream: BinaryIO, file_name: str | None,
                   document_type: str = DEFAULT_DOCUMENT_TYPE) -> IngestOutcome:
     """Receive → validate → store original → record document + job → (after commit) queue it.
 
@@ -43,9 +45,10 @@ def ingest_upload(c: Container, *, staff_code: str, stream: BinaryIO, file_name:
     if not _DOC_TYPE.match(document_type):
         raise InvalidInput("Loại tài liệu chỉ gồm chữ thường không dấu, số và '_' (ví dụ: so_yeu_ly_lich).")
     with c.uow() as uow:
-        staff_id = uow.session.scalar(select(Staff.id).where(Staff.code == staff_code))
-    if staff_id is None:
-        raise NotFound(f"Không tìm thấy cán bộ có mã {staff_code}.")
+        staff = uow.session.scalar(select(Staff).where(Staff.code == staff_code))
+        if staff is None:
+            raise NotFound(f"Không tìm thấy cán bộ có mã {staff_code}.")
+        staff_id = check_staff(uow.session, actor, staff, Action.UPLOAD).id
 
     s = c.settings
     received = receive_stream(stream, tmp_dir=s.tmp_dir, max_bytes=s.max_upload_bytes)
@@ -64,6 +67,9 @@ def ingest_upload(c: Container, *, staff_code: str, stream: BinaryIO, file_name:
             uow.session.flush()
             job = Job(document_id=doc.id, kind="process", state=JobState.QUEUED.value, enqueued_at=utcnow())
             uow.session.add(job)
+            audit.append(uow.session, actor=actor.name, ip=actor.ip, action="document.upload", target_type="document",
+                         target_id=doc.id, details={"staff": staff_code, "sha256": received.sha256,
+                                                    "file_name": doc.file_name, "type": document_type})
             try:
                 uow.commit()
             except IntegrityError:  # a concurrent upload of the same bytes won the race
@@ -77,7 +83,7 @@ def ingest_upload(c: Container, *, staff_code: str, stream: BinaryIO, file_name:
         received.path.unlink(missing_ok=True)
     if c.queue is not None:  # only after commit: a worker must find the rows it is sent
         c.queue.send_process(job_id)
-    return IngestOutcome(get_document(c, doc_id), created=True)
+    return IngestOutcome(get_document(c, SYSTEM, doc_id), created=True)
 
 
 def _find(c: Container, staff_id: int, sha256: str) -> DocumentView | None:
@@ -89,38 +95,54 @@ def _find(c: Container, staff_id: int, sha256: str) -> DocumentView | None:
         return DocumentView.of(doc) if doc else None
 
 
-def get_document(c: Container, document_id: int) -> DocumentView:
-    with c.uow() as uow:
-        doc = uow.session.get(Document, document_id, options=[selectinload(Document.staff)])
-        if doc is None:
-            raise NotFound(f"Không tìm thấy tài liệu số {document_id}.")
-        return DocumentView.of(doc)
+def _visible_document(s, actor: Actor, document_id: int, action: Action) -> Document:  # noqa: ANN001
+    doc = s.get(Document, document_id, options=[selectinload(Document.staff)])
+    if doc is None:
+        raise NotFound(f"Không tìm thấy tài liệu số {document_id}.")
+    try:
+        check_staff(s, actor, doc.staff, action)
+    except NotFound:
+        raise NotFound(f"Không tìm thấy tài liệu số {document_id}.") from None
+    return doc
 
 
-def list_documents(c: Container, staff_code: str) -> list[DocumentView]:
+def get_document(c: Container, actor: Actor, document_id: int) -> DocumentView:
     with c.uow() as uow:
-        staff = uow.session.scalar(select(Staff).where(Staff.code == staff_code))
-        if staff is None:
-            raise NotFound(f"Không tìm thấy cán bộ có mã {staff_code}.")
-        docs = uow.session.scalars(
+        return DocumentView.of(_visible_document(uow.session, actor, document_id, Action.READ))
+
+
+def list_documents(c: Container, actor: Actor, staff_code: str) -> list[DocumentView]:
+    with c.uow() as uow:
+        s = uow.session
+        staff = check_staff(s, actor, s.scalar(select(Staff).where(Staff.code == staff_code)), Action.READ)
+        docs = s.scalars(
             select(Document).where(Document.staff_id == staff.id).order_by(Document.id)
             .options(selectinload(Document.staff))
         ).all()
         return [DocumentView.of(d) for d in docs]
 
 
-def document_pages(c: Container, document_id: int) -> list[PageView]:
+def document_pages(c: Container, actor: Actor, document_id: int) -> list[PageView]:
     with c.uow() as uow:
-        doc = uow.session.get(Document, document_id, options=[selectinload(Document.pages)])
-        if doc is None:
-            raise NotFound(f"Không tìm thấy tài liệu số {document_id}.")
-        return [PageView(number=p.number, text=p.text, confidence=p.confidence, source=p.source) for p in doc.pages]
+        s = uow.session
+        doc = _visible_document(s, actor, document_id, Action.READ)
+        pages = [PageView(number=p.number, text=p.text, confidence=p.confidence, source=p.source) for p in doc.pages]
+        audit.append(s, actor=actor.name, ip=actor.ip, action="document.view", target_type="document",
+                     target_id=document_id, details={"staff": doc.staff.code})
+        uow.commit()
+        return pages
 
 
-def open_original(c: Container, document_id: int) -> tuple[DocumentView, Iterator[bytes]]:
-    """The stored original, byte-for-byte, as a stream of chunks."""
-    doc = get_document(c, document_id)
-    return doc, c.store.iter_chunks(doc.sha256)
+def open_original(c: Container, actor: Actor, document_id: int) -> tuple[DocumentView, Iterator[bytes]]:
+    """The stored original, byte-for-byte, as a stream of chunks. The download is logged first."""
+    with c.uow() as uow:
+        s = uow.session
+        doc = _visible_document(s, actor, document_id, Action.DOWNLOAD)
+        view = DocumentView.of(doc)
+        audit.append(s, actor=actor.name, ip=actor.ip, action="document.download", target_type="document",
+                     target_id=document_id, details={"staff": doc.staff.code, "sha256": doc.sha256})
+        uow.commit()
+    return view, c.store.iter_chunks(view.sha256)
 
 
 __all__ = ["IngestOutcome", "InvalidUpload", "document_pages", "get_document", "ingest_upload",

@@ -15,6 +15,7 @@ from archive.bootstrap import Container
 from archive.domain import DocumentState, JobState
 from archive.models import Document, Job, Page, utcnow
 from archive.services import jobs
+from archive.services.access import scope_codes
 from ingest import ExtractionFailed, ExtractOptions, InvalidUpload, PageText, extract_pages
 from ingest.validate import detect_kind
 from search import PageDoc
@@ -84,13 +85,17 @@ def run_job(c: Container, job_id: int, worker_id: str) -> str:
     return "done"
 
 
-def page_docs(doc: Document) -> list[PageDoc]:
+def page_docs(session, doc: Document) -> list[PageDoc]:  # noqa: ANN001
+    """Search documents of a document's pages, with the staff fields and the access scope."""
     staff = doc.staff
     birth = staff.birth_date.isoformat() if staff.birth_date else ""
+    scope = scope_codes(session, staff.unit)
     return [
         PageDoc(document_id=doc.id, page=p.number, text=p.text, staff_code=staff.code,
-                staff_name=staff.full_name, status=staff.status, unit=staff.unit_name,
-                document_type=doc.document_type, birth_date=birth)
+                staff_name=staff.full_name, status=staff.status, unit=staff.unit.code,
+                document_type=doc.document_type, birth_date=birth, scope_units=scope,
+                restriction=staff.restriction_level, grade=staff.grade_code,
+                birth_year=staff.birth_date.year if staff.birth_date else None)
         for p in doc.pages
     ]
 
@@ -114,7 +119,7 @@ def index_pending(c: Container, *, batch: int = 200) -> int:
             reindexed = [d.id for d in docs if d.indexed_at is not None]
             if reindexed:  # pages may have shrunk since the last run
                 c.index.delete_documents(reindexed)
-            c.index.upsert([pd for d in docs for pd in page_docs(d)])
+            c.index.upsert([pd for d in docs for pd in page_docs(uow.session, d)])
             ids = [d.id for d in docs]
             uow.session.execute(
                 update(Document).where(Document.id.in_(ids), Document.state == DocumentState.INDEXING.value)

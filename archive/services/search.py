@@ -1,18 +1,28 @@
-"""Search dossiers (tra cứu hồ sơ): full text and staff fields, with or without diacritics."""
+"""Search dossiers (tra cứu hồ sơ): full text and staff fields, with or without diacritics.
+
+Every search carries the caller's scope and clearance as a required filter, so results and
+facet counts can never include records outside what the caller may see. Searches are logged.
+"""
 
 from __future__ import annotations
 
 from archive.bootstrap import Container
 from archive.errors import InvalidInput
+from archive.services import audit
+from archive.services.access import Action, Actor, require
 from archive.services.staff import parse_status
 from search import SearchQuery, SearchResult
 
 MAX_LIMIT = 200
+FACETS = ("status", "document_type", "grade", "unit")
 
 
-def search_pages(c: Container, text: str, *, statuses: list[str] | None = None, units: list[str] | None = None,
-                 document_types: list[str] | None = None, limit: int = 20, offset: int = 0,
-                 facets: tuple[str, ...] = ("status",)) -> SearchResult:
+def search_pages(c: Container, actor: Actor, text: str, *, statuses: list[str] | None = None,
+                 units: list[str] | None = None, document_types: list[str] | None = None,
+                 grades: list[str] | None = None, birth_year_from: int | None = None,
+                 birth_year_to: int | None = None, limit: int = 20, offset: int = 0,
+                 facets: tuple[str, ...] = FACETS) -> SearchResult:
+    require(actor, Action.SEARCH)
     if not 0 < limit <= MAX_LIMIT:
         raise InvalidInput(f"limit phải từ 1 đến {MAX_LIMIT}.")
     if offset < 0:
@@ -23,7 +33,19 @@ def search_pages(c: Container, text: str, *, statuses: list[str] | None = None, 
     if statuses:
         filters["status"] = tuple(parse_status(s).value for s in statuses)
     if units:
-        filters["unit"] = tuple(units)
+        filters["scope_units"] = tuple(units)  # a unit filter means "in that unit's subtree"
     if document_types:
         filters["document_type"] = tuple(document_types)
-    return c.index.search(SearchQuery(text=text, filters=filters, facets=facets, limit=limit, offset=offset))
+    if grades:
+        filters["grade"] = tuple(grades)
+    query = SearchQuery(
+        text=text, filters=filters, facets=facets, limit=limit, offset=offset,
+        scope_units=None if actor.is_system else tuple(sorted(actor.units_for(Action.SEARCH))),
+        max_restriction=actor.clearance, birth_year_from=birth_year_from, birth_year_to=birth_year_to,
+    )
+    result = c.index.search(query)
+    with c.uow() as uow:
+        audit.append(uow.session, actor=actor.name, ip=actor.ip, action="search", target_type="search",
+                     details={"q": text, "filters": filters, "total": result.total})
+        uow.commit()
+    return result

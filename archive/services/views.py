@@ -3,27 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from datetime import datetime
 
-from archive.models import Document, Staff
-
-
-@dataclass(frozen=True)
-class StaffView:
-    code: str
-    full_name: str
-    birth_date: date | None
-    unit_name: str
-    status: str
-
-    @classmethod
-    def of(cls, s: Staff) -> "StaffView":
-        return cls(code=s.code, full_name=s.full_name, birth_date=s.birth_date, unit_name=s.unit_name, status=s.status)
-
-    def to_dict(self) -> dict:
-        d = asdict(self)
-        d["birth_date"] = self.birth_date.isoformat() if self.birth_date else None
-        return d
+from archive.models import Document
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,10 @@ from sqlalchemy import create_engine, inspect
 from archive.db import downgrade, migrate
 from tests.support.databases import fresh_postgres_database
 
-TABLES = {"staff", "documents", "pages", "jobs"}
+TABLES = {
+    "staff", "documents", "pages", "jobs", "units", "unit_delegations", "staff_history", "staff_status_changes",
+    "staff_assignments", "users", "role_grants", "access_tokens", "audit_log", "audit_head", "catalog_entries",
+}
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -38,12 +41,15 @@ def test_documents_are_unique_per_staff_and_sha256(database_url):
     from sqlalchemy.exc import IntegrityError
     from sqlalchemy.orm import Session
 
-    from archive.models import Document, Staff
+    from archive.models import Document, Staff, Unit
 
     migrate(database_url)
     engine = create_engine(database_url)
     with Session(engine) as s:
-        staff = Staff(code="NV1", full_name="Phạm Thị Hà", unit_name="", status="dang_cong_tac")
+        unit = Unit(code="U1", name="Sở Nội vụ", path="")
+        s.add(unit)
+        s.flush()
+        staff = Staff(code="NV1", full_name="Phạm Thị Hà", unit_id=unit.id, status="dang_cong_tac")
         s.add(staff)
         s.flush()
         for _ in range(2):
@@ -51,4 +57,27 @@ def test_documents_are_unique_per_staff_and_sha256(database_url):
                            sha256="a" * 64, size=1, page_count=1, state="queued"))
         with pytest.raises(IntegrityError):
             s.flush()
+    engine.dispose()
+
+
+def test_skeleton_staff_units_become_unit_rows_and_come_back(database_url):
+    from sqlalchemy import text
+
+    migrate(database_url, "0001")
+    engine = create_engine(database_url)
+    with engine.begin() as conn:
+        for code, unit in (("A1", "Sở Nội vụ"), ("A2", "Sở Nội vụ"), ("B1", "")):
+            conn.execute(text("INSERT INTO staff (code, full_name, unit_name, status, created_at, updated_at) "
+                              "VALUES (:c, 'Tên', :u, 'dang_cong_tac', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"),
+                         {"c": code, "u": unit})
+    migrate(database_url)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT s.code, u.name, u.path FROM staff s JOIN units u ON u.id = s.unit_id "
+                                 "ORDER BY s.code")).all()
+    assert [(r[0], r[1]) for r in rows] == [("A1", "Sở Nội vụ"), ("A2", "Sở Nội vụ"), ("B1", "Chưa xếp đơn vị")]
+    assert rows[0][2] == rows[1][2] != rows[2][2]
+    downgrade(database_url, "0001")
+    with engine.connect() as conn:
+        back = conn.execute(text("SELECT code, unit_name FROM staff ORDER BY code")).all()
+    assert [tuple(r) for r in back] == [("A1", "Sở Nội vụ"), ("A2", "Sở Nội vụ"), ("B1", "Chưa xếp đơn vị")]
     engine.dispose()

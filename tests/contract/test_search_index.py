@@ -1,8 +1,9 @@
 """The SearchIndex contract, run alike on every adapter: embedded tantivy and a real Elasticsearch 8.
 
 Same pages in, same pages out: folding (bỏ dấu) both ways, exact diacritics ranked first,
-quoted phrases in order, filters and facet counts, snippets marked on the words a person
-reads, replace-by-id, deletes, count and clear.
+quoted phrases in order, filters and facet counts, access scope and restriction levels that
+no count leaks past, snippets marked on the words a person reads, replace-by-id, deletes,
+count and clear.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Iterator
 
 import pytest
 
-from search.port import PageDoc, SearchError, SearchIndex, SearchQuery, SearchResult
+from search.port import PageDoc, Restriction, SearchError, SearchIndex, SearchQuery, SearchResult
 
 if TYPE_CHECKING:
     from search.elasticsearch_index import ElasticsearchIndex
@@ -353,6 +354,201 @@ def test_clear_drops_every_page_and_the_index_stays_usable(dossier: SearchIndex)
     assert dossier.search(SearchQuery("")).total == 0
     dossier.upsert([NGHI_HUU])
     assert _found(dossier, "nghi huu") == {(303, 1)}
+
+
+# -- access scope, restriction level, grade and birth year -----------------------------------
+# Pages managed across a small tree of units (cây đơn vị):
+#   HCM ─┬─ Q1 ── Q1-P1
+#        └─ Q2
+#   HN ─── HN-ĐĐ
+# Each page carries its managing unit and every ancestor in scope_units.
+def _scoped(document_id: int, name: str, scope: tuple[str, ...], *, restriction: int, grade: str,
+            birth_year: int | None, status: str = "dang_cong_tac") -> PageDoc:
+    return PageDoc(
+        document_id=document_id, page=1, staff_code=f"NV-{document_id}", staff_name=name, status=status,
+        unit=scope[-1], document_type="quyet_dinh_nang_luong", scope_units=scope, restriction=restriction,
+        grade=grade, birth_year=birth_year,
+        text=f"QUYẾT ĐỊNH về việc nâng bậc lương thường xuyên đối với {name}, mã ngạch {grade}.",
+    )
+
+
+PHUONG_1 = _scoped(401, "Trần Văn Bình", ("HCM", "Q1", "Q1-P1"), restriction=Restriction.NORMAL,
+                   grade="01.003", birth_year=1985)
+QUAN_2 = _scoped(402, "Phạm Thị Cúc", ("HCM", "Q2"), restriction=Restriction.RESTRICTED,
+                 grade="01.002", birth_year=1990, status="nghi_huu")
+QUAN_1_MAT = _scoped(403, "Võ Minh Dũng", ("HCM", "Q1"), restriction=Restriction.SECRET,
+                     grade="01.003", birth_year=None)
+DONG_DA = _scoped(404, "Hoàng Thị Én", ("HN", "HN-ĐĐ"), restriction=Restriction.NORMAL,
+                  grade="01.001", birth_year=1975)
+SCOPED = [PHUONG_1, QUAN_2, QUAN_1_MAT, DONG_DA]
+P1, Q2, Q1_MAT, DD = ((d.document_id, d.page) for d in SCOPED)
+
+
+@pytest.fixture
+def tree(index: SearchIndex) -> SearchIndex:
+    index.upsert(SCOPED)
+    return index
+
+
+def test_scope_finds_a_page_through_its_unit_and_every_ancestor(tree: SearchIndex) -> None:
+    assert P1 in _found(tree, "", scope_units=("Q1-P1",))
+    assert P1 in _found(tree, "", scope_units=("Q1",))
+    assert P1 in _found(tree, "", scope_units=("HCM",))
+    assert P1 not in _found(tree, "", scope_units=("Q2",))
+    assert P1 not in _found(tree, "", scope_units=("Q1-P2",))
+
+
+def test_scope_sees_the_whole_subtree_and_nothing_beside_it(tree: SearchIndex) -> None:
+    assert _found(tree, "", scope_units=("Q1",)) == {P1, Q1_MAT}
+    assert _found(tree, "", scope_units=("HCM",)) == {P1, Q2, Q1_MAT}
+    assert _found(tree, "", scope_units=("Q2", "HN")) == {Q2, DD}  # several units: any of them
+    assert _found(tree, "nâng lương", scope_units=("Q1",)) == {P1, Q1_MAT}
+    assert tree.search(SearchQuery("", scope_units=("Q1",), limit=1)).total == 2
+
+
+def test_no_scope_is_unscoped_but_a_scope_never_finds_pages_without_units(tree: SearchIndex) -> None:
+    tree.upsert([NGHI_HUU])  # indexed before scopes existed: no scope_units
+    assert _found(tree, "") == {P1, Q2, Q1_MAT, DD, (303, 1)}
+    assert (303, 1) not in _found(tree, "", scope_units=("HCM", "HN", "Q1", "Q1-P1", "Q2", "HN-ĐĐ"))
+
+
+def test_empty_scope_sees_nothing_not_everything(tree: SearchIndex) -> None:
+    for query in (
+        SearchQuery("", scope_units=(), facets=("status", "grade", "unit")),
+        SearchQuery("nâng bậc lương", scope_units=(), facets=("status", "grade", "unit")),
+        SearchQuery("", scope_units=(), filters={"scope_units": ("HCM",)}, facets=("status", "grade", "unit")),
+        SearchQuery("", scope_units=("", ""), facets=("status", "grade", "unit")),  # blank codes are no units
+    ):
+        result = tree.search(query)
+        assert (result.total, result.hits) == (0, [])
+        assert result.facets == {"status": {}, "grade": {}, "unit": {}}
+
+
+def test_scope_filter_chosen_by_the_user_cannot_widen_the_access_scope(tree: SearchIndex) -> None:
+    assert _found(tree, "", scope_units=("Q2",), filters={"scope_units": ("Q1",)}) == set()
+    assert _found(tree, "", scope_units=("HCM",), filters={"scope_units": ("Q1", "HN")}) == {P1, Q1_MAT}
+
+
+def test_scope_units_filter_matches_any_of_the_pages_units(tree: SearchIndex) -> None:
+    assert _found(tree, "", filters={"scope_units": ("Q1",)}) == {P1, Q1_MAT}
+    assert _found(tree, "", filters={"scope_units": ("Q1-P1", "HN-ĐĐ")}) == {P1, DD}
+    assert _found(tree, "", filters={"scope_units": ("q1",)}) == set()  # exact codes, not folded
+
+
+def test_max_restriction_keeps_pages_at_or_below_the_level(tree: SearchIndex) -> None:
+    assert _found(tree, "", max_restriction=Restriction.NORMAL) == {P1, DD}
+    assert _found(tree, "", max_restriction=Restriction.RESTRICTED) == {P1, Q2, DD}
+    assert _found(tree, "", max_restriction=Restriction.SECRET) == {P1, Q2, Q1_MAT, DD}
+    assert _found(tree, "", max_restriction=None) == {P1, Q2, Q1_MAT, DD}
+    assert _found(tree, "", max_restriction=-1) == set()
+    assert _found(tree, "", scope_units=("Q1",), max_restriction=Restriction.RESTRICTED) == {P1}
+
+
+def test_pages_without_a_level_are_ordinary(dossier: SearchIndex) -> None:
+    assert dossier.search(SearchQuery("", max_restriction=Restriction.NORMAL)).total == len(DOSSIER)
+
+
+def test_grade_filter_and_facet(tree: SearchIndex) -> None:
+    assert _found(tree, "", filters={"grade": ("01.003",)}) == {P1, Q1_MAT}
+    assert _found(tree, "", filters={"grade": ("01.002", "01.001")}) == {Q2, DD}
+    assert _found(tree, "", filters={"grade": ("01.003",), "status": ("nghi_huu",)}) == set()
+    assert tree.search(SearchQuery("", facets=("grade",))).facets == {
+        "grade": {"01.003": 2, "01.002": 1, "01.001": 1}}
+    assert tree.search(SearchQuery("", filters={"status": ("dang_cong_tac",)}, facets=("grade",))).facets == {
+        "grade": {"01.003": 2, "01.001": 1}}
+
+
+def test_hits_in_scope_keep_their_fields_and_snippets(tree: SearchIndex) -> None:
+    [hit] = tree.search(SearchQuery("nâng bậc", scope_units=("Q1-P1",))).hits
+    assert (hit.document_id, hit.staff_code, hit.unit) == (401, "NV-401", "Q1-P1")
+    assert "<mark>nâng</mark> <mark>bậc</mark> lương" in hit.snippet
+
+
+def test_birth_year_range_is_inclusive_and_leaves_out_unknown_years(tree: SearchIndex) -> None:
+    assert _found(tree, "", birth_year_from=1985, birth_year_to=1990) == {P1, Q2}
+    assert _found(tree, "", birth_year_from=1990, birth_year_to=1990) == {Q2}
+    assert _found(tree, "", birth_year_from=1986, birth_year_to=1989) == set()
+    assert _found(tree, "", birth_year_from=1985) == {P1, Q2}  # QUAN_1_MAT: year unknown
+    assert _found(tree, "", birth_year_to=1985) == {P1, DD}
+    assert _found(tree, "", birth_year_from=1991, birth_year_to=1980) == set()
+    assert _found(tree, "") == {P1, Q2, Q1_MAT, DD}  # no bound: unknown years stay in
+
+
+def test_facets_and_totals_never_count_pages_out_of_scope(tree: SearchIndex) -> None:
+    facets = ("status", "grade", "unit", "scope_units")
+    in_q1 = tree.search(SearchQuery("", scope_units=("Q1",), facets=facets))
+    assert in_q1.total == 2
+    assert in_q1.facets == {
+        "status": {"dang_cong_tac": 2},
+        "grade": {"01.003": 2},
+        "unit": {"Q1-P1": 1, "Q1": 1},
+        "scope_units": {"HCM": 2, "Q1": 2, "Q1-P1": 1},  # a page counts once under each unit
+    }
+    # Restriction and birth year narrow the counts too, with the words typed and limit 0.
+    narrowed = tree.search(SearchQuery("lương", scope_units=("HCM", "HN"), max_restriction=Restriction.RESTRICTED,
+                                       birth_year_from=1980, facets=facets, limit=0))
+    assert (narrowed.total, narrowed.hits) == (2, [])
+    assert narrowed.facets == {
+        "status": {"dang_cong_tac": 1, "nghi_huu": 1},
+        "grade": {"01.003": 1, "01.002": 1},
+        "unit": {"Q1-P1": 1, "Q2": 1},
+        "scope_units": {"HCM": 2, "Q1": 1, "Q1-P1": 1, "Q2": 1},
+    }
+
+
+def test_upsert_moves_a_page_to_its_new_scope(tree: SearchIndex) -> None:
+    moved = _scoped(401, "Trần Văn Bình", ("HCM", "Q2"), restriction=Restriction.SECRET,
+                    grade="01.002", birth_year=1985)
+    tree.upsert([moved])
+    assert _found(tree, "", scope_units=("Q1",)) == {Q1_MAT}
+    assert _found(tree, "", scope_units=("Q2",)) == {P1, Q2}
+    assert _found(tree, "", max_restriction=Restriction.RESTRICTED) == {Q2, DD}
+    assert tree.search(SearchQuery("", scope_units=("Q1",), facets=("grade",))).facets == {"grade": {"01.003": 1}}
+
+
+def test_scope_unit_codes_are_nfc_on_both_sides(index: SearchIndex) -> None:
+    codes = ("HÀ-NỘI", "HÀ-NỘI/ĐỐNG-ĐA", "HÀ-NỘI/ĐỐNG-ĐA/PHƯỜNG-Ô-CHỢ-DỪA")
+    index.upsert([PageDoc(document_id=5, page=1, staff_code="NV5", staff_name="Lý Thị Ngọc", status="nghi_huu",
+                          grade=_nfd("chuyên_viên"), scope_units=tuple(_nfd(c) for c in codes), text="hồ sơ")])
+    for code in codes:
+        assert index.search(SearchQuery("", scope_units=(code,))).total == 1
+        assert index.search(SearchQuery("", scope_units=(_nfd(code),))).total == 1
+        assert index.search(SearchQuery("", filters={"scope_units": (_nfd(code),)})).total == 1
+    assert index.search(SearchQuery("", scope_units=("HA-NOI",))).total == 0  # codes are not folded
+    assert index.search(SearchQuery("", scope_units=("hà-nội",))).total == 0
+    assert index.search(SearchQuery("", filters={"grade": ("chuyên_viên",)})).total == 1
+    facets = index.search(SearchQuery("", scope_units=(codes[0],), facets=("scope_units", "grade"))).facets
+    assert facets == {"scope_units": {c: 1 for c in codes}, "grade": {"chuyên_viên": 1}}
+
+
+def test_a_page_repeating_a_unit_counts_once(index: SearchIndex) -> None:
+    index.upsert([PageDoc(document_id=6, page=1, staff_code="NV6", staff_name="Mai", status="nghi_huu",
+                          scope_units=("HCM", "Q1", "Q1", _nfd("HCM"), ""), text="hồ sơ")])
+    assert index.search(SearchQuery("", facets=("scope_units",))).facets == {"scope_units": {"HCM": 1, "Q1": 1}}
+
+
+def test_scope_given_as_one_string_is_refused() -> None:
+    with pytest.raises(TypeError):
+        SearchQuery("", scope_units="Q1")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        PageDoc(document_id=1, page=1, text="", staff_code="", staff_name="", status="",
+                scope_units="Q1")  # type: ignore[arg-type]
+
+
+def test_restriction_outside_the_known_levels_is_refused() -> None:
+    with pytest.raises(ValueError):
+        PageDoc(document_id=1, page=1, text="", staff_code="", staff_name="", status="", restriction=3)
+
+
+# -- tantivy only: schema marker ---------------------------------------------------------------
+def test_tantivy_index_of_an_older_schema_is_refused(tmp_path: Path) -> None:
+    from search.port import IndexSchemaOutdated
+    from search.tantivy_index import SCHEMA_VERSION, TantivyIndex
+
+    (tmp_path / "ix").mkdir()
+    (tmp_path / "ix" / "SCHEMA_VERSION").write_text(str(int(SCHEMA_VERSION) - 1))
+    with pytest.raises(IndexSchemaOutdated):
+        TantivyIndex(tmp_path / "ix")
 
 
 # -- Elasticsearch only: alias swap, URL, error mapping --------------------------------------

@@ -4,16 +4,18 @@ import pytest
 from fastapi.testclient import TestClient
 
 from archive.api import create_app
+from tests.support.accounts import logged_in, make_user
 from tests.support.documents import CV_LINES, born_digital_pdf, png_bytes, rendered_page
 
 
 @pytest.fixture
 def client(container):
-    return TestClient(create_app(container=container))
+    make_user(container, "admin1", "admin", "TINH", clearance=2)
+    return logged_in(create_app(container=container), "admin1")
 
 
 def _staff(client, code="NV010", **kw):
-    body = {"code": code, "full_name": "Trần Văn Đức", "birth_date": "1959-02-01", "unit_name": "UBND xã Tân Phú",
+    body = {"code": code, "full_name": "Trần Văn Đức", "birth_date": "1959-02-01", "unit_code": "TINH",
             "status": "tu_tran", **kw}
     return client.post("/api/v1/staff", json=body)
 
@@ -67,6 +69,14 @@ def test_bad_requests_get_clear_4xx(client):
     assert client.get("/api/v1/documents/12345").status_code == 404
     assert client.get("/api/v1/search", params={"q": "x", "limit": 0}).status_code == 422
     assert client.get("/api/v1/search", params={"q": "x", "status": "khong_ro"}).status_code == 422
+
+
+def test_requests_without_a_valid_token_get_401(container):
+    anonymous = TestClient(create_app(container=container))
+    assert anonymous.get("/api/v1/search", params={"q": "x"}).status_code == 401
+    anonymous.headers["Authorization"] = "Bearer at_not-a-real-token"
+    r = anonymous.get("/api/v1/staff/NV010")
+    assert r.status_code == 401 and "đăng nhập" in r.json()["detail"]
 
 
 def test_openapi_is_served(client):

@@ -17,7 +17,7 @@ def test_worker_killed_during_ocr_is_recovered_without_loss_or_duplicates(tmp_pa
     data = tmp_path / "data"
     env = service_env(data, job_lease_seconds=6, sweep_interval_seconds=1, job_requeue_after_seconds=60)
     assert cli(env, "init").returncode == 0
-    cli_json(env, "staff", "add", "--code", "NV001", "--name", "Lê Thị Mai")
+    cli_json(env, "staff", "add", "--code", "NV001", "--name", "Lê Thị Mai", "--unit", "TINH")
     pages = [rendered_page([f"Trang số {n}: quyết định điều động cán bộ mã trang{n}"])[0] for n in range(1, 5)]
     scan = tmp_path / "ho-so.pdf"
     scan.write_bytes(scanned_pdf(pages))

@@ -10,7 +10,7 @@ from archive.serve import commands
 from archive.settings import Settings
 from tests.support.databases import fresh_postgres_database
 from tests.support.documents import png_bytes, rendered_page
-from tests.support.processes import cli, free_port, service_env, start, stop_group, wait_http, wait_until
+from tests.support.processes import cli, cli_json, free_port, service_env, start, stop_group, wait_http, wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.engines]
 
@@ -33,6 +33,7 @@ def test_upload_scan_wait_and_find_on_production_engines(
     )
     init = cli(env, "init")
     assert init.returncode == 0, init.stderr
+    auth = {"Authorization": f"Bearer {cli_json(env, 'token', 'create', 'admin')['token']}"}
     s = Settings(data_dir=tmp_path / "data")
     port = free_port()
     cmds = commands(s, host="127.0.0.1", port=port, ocr_workers=1)
@@ -40,22 +41,26 @@ def test_upload_scan_wait_and_find_on_production_engines(
     try:
         base = f"http://127.0.0.1:{port}/api/v1"
         wait_http(f"{base}/health")
+        r = httpx.post(f"{base}/units", json={"code": "BN", "name": "UBND phường Bến Nghé", "parent_code": "TINH"},
+                       headers=auth)
+        assert r.status_code == 201, r.text
         r = httpx.post(f"{base}/staff", json={"code": "HCM001", "full_name": "Võ Thị Sáu Nhỏ", "status": "thoi_viec",
-                                               "unit_name": "UBND phường Bến Nghé"})
+                                               "unit_code": "BN"}, headers=auth)
         assert r.status_code == 201, r.text
         img, _ = rendered_page(["Quyết định thôi việc", "Bà Võ Thị Sáu Nhỏ, nhân viên UBND phường Bến Nghé"])
         r = httpx.post(f"{base}/documents", data={"staff_code": "HCM001", "document_type": "quyet_dinh_thoi_viec"},
-                       files={"file": ("qd.png", png_bytes(img), "image/png")}, timeout=60)
+                       files={"file": ("qd.png", png_bytes(img), "image/png")}, headers=auth, timeout=60)
         assert r.status_code == 201, r.text
         doc_id = r.json()["id"]
-        wait_until(lambda: httpx.get(f"{base}/documents/{doc_id}").json()["state"] in ("indexed", "failed"), 180,
+        wait_until(lambda: httpx.get(f"{base}/documents/{doc_id}", headers=auth).json()["state"] in ("indexed", "failed"), 180,
                    "the document to be processed")
-        doc = httpx.get(f"{base}/documents/{doc_id}").json()
+        doc = httpx.get(f"{base}/documents/{doc_id}", headers=auth).json()
         assert doc["state"] == "indexed", doc
-        found = httpx.get(f"{base}/search", params={"q": "vo thi sau nho ben nghe", "status": "thoi_viec"}).json()
+        found = httpx.get(f"{base}/search", params={"q": "vo thi sau nho ben nghe", "status": "thoi_viec"},
+                          headers=auth).json()
         assert [(h["document_id"], h["page"]) for h in found["hits"]] == [(doc_id, 1)]
         assert "<mark>Bến</mark>" in found["hits"][0]["snippet"]
-        original = httpx.get(f"{base}/documents/{doc_id}/original")
+        original = httpx.get(f"{base}/documents/{doc_id}/original", headers=auth)
         assert original.content == png_bytes(img)
     finally:
         for p in procs:

@@ -26,7 +26,7 @@ def test_cli_walkthrough_against_archive_serve(tmp_path, tesseract):
     try:
         wait_http(f"http://127.0.0.1:{port}/api/v1/health")
         staff = cli_json(env, "staff", "add", "--code", "NV001", "--name", "Nguyễn Văn An",
-                         "--birth-date", "1955-07-20", "--unit", "Sở Nội vụ", "--status", "nghi_huu")
+                         "--birth-date", "1955-07-20", "--unit", "TINH", "--status", "nghi_huu")
         assert staff["full_name"] == "Nguyễn Văn An"
 
         img, _ = rendered_page(["Quyết định nghỉ hưu", "Ông Nguyễn Văn An, chuyên viên chính Sở Nội vụ"])
@@ -39,7 +39,9 @@ def test_cli_walkthrough_against_archive_serve(tmp_path, tesseract):
         found = cli_json(env, "search", "nguyen van an nghi huu", "--status", "nghi_huu")
         assert [(h["document_id"], h["page"], h["staff_code"]) for h in found["hits"]] == [(doc["id"], 1, "NV001")]
         assert "Quyết định" in cli(env, "doc", "text", str(doc["id"])).stdout
-        api = httpx.get(f"http://127.0.0.1:{port}/api/v1/search", params={"q": '"nghỉ hưu"'}).json()
+        token = cli_json(env, "token", "create", "admin")["token"]
+        api = httpx.get(f"http://127.0.0.1:{port}/api/v1/search", params={"q": '"nghỉ hưu"'},
+                        headers={"Authorization": f"Bearer {token}"}).json()
         assert api["total"] == 1
 
         bad = tmp_path / "note.txt"

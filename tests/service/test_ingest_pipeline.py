@@ -9,7 +9,9 @@ from archive.errors import NotFound
 from archive.models import Document, Job, Page
 from archive.services.documents import document_pages, get_document, ingest_upload
 from archive.services.search import search_pages
+from archive.services.access import SYSTEM
 from archive.services.staff import add_staff
+from archive.services.units import add_unit
 from ingest import InvalidUpload
 from tests.support.cer import cer
 from tests.support.documents import CV_LINES, born_digital_pdf, png_bytes, rendered_page, scanned_pdf
@@ -17,13 +19,14 @@ from tests.support.documents import CV_LINES, born_digital_pdf, png_bytes, rende
 
 @pytest.fixture
 def staff(container):
-    add_staff(container, code="NV001", full_name="Đặng Thị Hồng Nhung", unit_name="Phòng Tài chính - Kế hoạch",
-              status="nghi_huu")
+    add_unit(container, SYSTEM, code="PTCKH", name="Phòng Tài chính - Kế hoạch", parent_code="TINH")
+    add_staff(container, SYSTEM, code="NV001", full_name="Đặng Thị Hồng Nhung", unit_code="PTCKH", status="nghi_huu")
     return "NV001"
 
 
 def _ingest(c, data: bytes, name: str, **kw):
-    return ingest_upload(c, staff_code=kw.pop("staff_code", "NV001"), stream=io.BytesIO(data), file_name=name, **kw)
+    return ingest_upload(c, SYSTEM, staff_code=kw.pop("staff_code", "NV001"), stream=io.BytesIO(data), file_name=name,
+                         **kw)
 
 
 def test_scanned_vietnamese_page_is_ocred_indexed_and_found(container, staff, tesseract):
@@ -32,38 +35,38 @@ def test_scanned_vietnamese_page_is_ocred_indexed_and_found(container, staff, te
     assert out.created and out.document.state == "queued"
     container.queue.drain()
 
-    doc = get_document(container, out.document.id)
+    doc = get_document(container, SYSTEM, out.document.id)
     assert doc.state == "indexed" and doc.page_count == 1
-    [page] = document_pages(container, doc.id)
+    [page] = document_pages(container, SYSTEM, doc.id)
     assert page.source == "ocr" and page.confidence > 80
     assert cer(truth, page.text) <= 0.01, page.text
 
-    unaccented = search_pages(container, "dang thi hong nhung tan phu duc hoa")
+    unaccented = search_pages(container, SYSTEM, "dang thi hong nhung tan phu duc hoa")
     assert [(h.document_id, h.page) for h in unaccented.hits] == [(doc.id, 1)]
     assert "<mark>Đức</mark>" in unaccented.hits[0].snippet
-    phrase = search_pages(container, '"Ủy ban nhân dân huyện Đức Hòa"')
+    phrase = search_pages(container, SYSTEM, '"Ủy ban nhân dân huyện Đức Hòa"')
     assert phrase.total == 1 and phrase.hits[0].staff_code == "NV001"
-    assert search_pages(container, '"huyện Ủy ban nhân dân"').total == 0  # order matters in a phrase
+    assert search_pages(container, SYSTEM, '"huyện Ủy ban nhân dân"').total == 0  # order matters in a phrase
 
 
 def test_status_filter_finds_retired_staff_and_excludes_others(container, staff):
     _ingest(container, born_digital_pdf(CV_LINES), "cv.pdf")
     container.queue.drain()
-    assert search_pages(container, "ke toan", statuses=["nghi_huu"]).total == 1
-    assert search_pages(container, "ke toan", statuses=["dang_cong_tac", "tu_tran"]).total == 0
-    assert search_pages(container, "ke toan").facets["status"] == {"nghi_huu": 1}
+    assert search_pages(container, SYSTEM, "ke toan", statuses=["nghi_huu"]).total == 1
+    assert search_pages(container, SYSTEM, "ke toan", statuses=["dang_cong_tac", "tu_tran"]).total == 0
+    assert search_pages(container, SYSTEM, "ke toan").facets["status"] == {"nghi_huu": 1}
 
 
 def test_exact_diacritics_rank_first(container, staff):
-    add_staff(container, code="NV002", full_name="Nguyên Văn Bình")
-    add_staff(container, code="NV003", full_name="Nguyễn Văn Bình")
+    add_staff(container, SYSTEM, code="NV002", full_name="Nguyên Văn Bình", unit_code="TINH")
+    add_staff(container, SYSTEM, code="NV003", full_name="Nguyễn Văn Bình", unit_code="TINH")
     _ingest(container, born_digital_pdf(["Giấy khai sinh của ông Nguyên Văn Bình"]), "a.pdf", staff_code="NV002")
     _ingest(container, born_digital_pdf(["Giấy khai sinh của ông Nguyễn Văn Bình"]), "b.pdf", staff_code="NV003")
     container.queue.drain()
-    exact = search_pages(container, "Nguyễn Văn Bình")
+    exact = search_pages(container, SYSTEM, "Nguyễn Văn Bình")
     assert [h.staff_code for h in exact.hits] == ["NV003", "NV002"]
     assert exact.hits[0].score > exact.hits[1].score
-    other = search_pages(container, "Nguyên Văn Bình")
+    other = search_pages(container, SYSTEM, "Nguyên Văn Bình")
     assert [h.staff_code for h in other.hits] == ["NV002", "NV003"]
 
 
@@ -76,7 +79,7 @@ def test_born_digital_pdf_uses_its_text_layer_without_ocr(container, staff, monk
     monkeypatch.setattr(ingest.extract, "ocr_image", no_ocr)
     out = _ingest(container, born_digital_pdf(CV_LINES, pages=2), "cv.pdf")
     container.queue.drain()
-    pages = document_pages(container, out.document.id)
+    pages = document_pages(container, SYSTEM, out.document.id)
     assert [(p.number, p.source) for p in pages] == [(1, "text_layer"), (2, "text_layer")]
     assert "Đặng Thị Hồng Nhung" in pages[0].text and "Trang 2" in pages[1].text
 
@@ -86,10 +89,10 @@ def test_image_only_pdf_pages_are_ocred_in_order(container, staff, tesseract):
     p2, _ = rendered_page(["Trang thứ hai: quyết định khen thưởng"])
     out = _ingest(container, scanned_pdf([p1, p2]), "qd.pdf")
     container.queue.drain()
-    pages = document_pages(container, out.document.id)
+    pages = document_pages(container, SYSTEM, out.document.id)
     assert [(p.number, p.source) for p in pages] == [(1, "ocr"), (2, "ocr")]
     assert "nâng lương" in pages[0].text and "khen thưởng" in pages[1].text
-    hit = search_pages(container, "khen thuong").hits[0]
+    hit = search_pages(container, SYSTEM, "khen thuong").hits[0]
     assert (hit.document_id, hit.page) == (out.document.id, 2)
 
 
@@ -106,7 +109,7 @@ def test_same_bytes_for_same_staff_is_idempotent(container, staff):
 
 def _nothing_stored(c) -> None:
     with c.uow() as uow:
-        for table in (Document, Job, Page):
+        for table in (Document, Job, Page):  # (the audit log has only the staff/unit creation)
             assert uow.session.scalar(select(func.count()).select_from(table)) == 0
     assert list(c.store.list_keys()) == []
     assert list(c.settings.tmp_dir.iterdir()) == []

@@ -1,20 +1,17 @@
-"""Database tables (SQLAlchemy 2). The schema itself is created only by Alembic migrations."""
+"""Dossier tables: staff (with CV fields and histories), documents, pages, jobs."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy import JSON, BigInteger, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from archive.models.base import Base, utcnow
 
-def utcnow() -> datetime:
-    """Naive UTC: SQLite has no time zones, so every timestamp is stored as UTC without one."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
-class Base(DeclarativeBase):
-    pass
+if TYPE_CHECKING:
+    from archive.models.org import Unit
 
 
 class Staff(Base):
@@ -26,12 +23,71 @@ class Staff(Base):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     full_name: Mapped[str] = mapped_column(String(200))
     birth_date: Mapped[date | None] = mapped_column(Date, nullable=True)
-    unit_name: Mapped[str] = mapped_column(String(300), default="")
+    gender: Mapped[str] = mapped_column(String(8), default="")
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     status: Mapped[str] = mapped_column(String(32), index=True)
+    status_effective_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    status_decision: Mapped[str] = mapped_column(String(100), default="")
+    grade_code: Mapped[str] = mapped_column(String(16), default="", index=True)  # mã ngạch
+    # độ hạn chế tiếp cận: 0 thường, 1 hạn chế, 2 mật — users see records up to their clearance
+    restriction_level: Mapped[int] = mapped_column(Integer, default=0)
+    # Mẫu 2C CV fields that are not filtered on, validated by archive.services.staff_profile
+    profile: Mapped[dict] = mapped_column(JSON, default=dict)
+    # CCCD, BHXH, health, ethnicity, religion, party dates: AES-GCM ciphertext (archive.crypto)
+    sensitive: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
+    unit: Mapped["Unit"] = relationship()
     documents: Mapped[list["Document"]] = relationship(back_populates="staff")
+    history: Mapped[list["StaffHistory"]] = relationship(
+        back_populates="staff", order_by="StaffHistory.from_date", cascade="all, delete-orphan"
+    )
+
+
+class StaffHistory(Base):
+    """Child records of a CV: quá trình công tác, diễn biến lương, đào tạo bồi dưỡng, khen thưởng,
+    kỷ luật, quan hệ gia đình. `kind` says which; `details` holds the kind's fields."""
+
+    __tablename__ = "staff_history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    from_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    to_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    staff: Mapped[Staff] = relationship(back_populates="history")
+
+
+class StatusChange(Base):
+    """Lifecycle of a staff member (đang công tác → nghỉ hưu …) with the decision that made it."""
+
+    __tablename__ = "staff_status_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(32))
+    effective_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    decision_ref: Mapped[str] = mapped_column(String(100), default="")
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    recorded_by: Mapped[str] = mapped_column(String(100), default="")
+
+
+class Assignment(Base):
+    """Which unit managed a dossier when (transfers keep the history of who managed it)."""
+
+    __tablename__ = "staff_assignments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    from_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    to_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    decision_ref: Mapped[str] = mapped_column(String(100), default="")
+    effective_date: Mapped[date | None] = mapped_column(Date, nullable=True)
 
 
 class Document(Base):

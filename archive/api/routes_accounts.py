@@ -1,0 +1,163 @@
+"""Login, own account, units, users and their grants, API tokens, catalogs."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+
+from archive.api.deps import ActorDep, ContainerDep, client_ip
+from archive.services import accounts, catalogs, units
+
+router = APIRouter()
+
+
+class LoginIn(BaseModel):
+    username: str
+    password: str
+
+
+class PasswordIn(BaseModel):
+    old_password: str
+    new_password: str
+
+
+class UnitIn(BaseModel):
+    code: str
+    name: str
+    parent_code: str | None = None
+
+
+class DelegationIn(BaseModel):
+    to_unit_code: str
+
+
+class UserIn(BaseModel):
+    username: str
+    password: str
+    unit_code: str
+    role: str
+    scope_code: str | None = None
+    full_name: str = ""
+    clearance: int = 0
+    staff_code: str | None = None
+    expires_at: datetime | None = None
+
+
+class GrantIn(BaseModel):
+    role: str
+    scope_code: str
+    expires_at: datetime | None = None
+
+
+class ExpiryIn(BaseModel):
+    expires_at: datetime | None
+
+
+class ResetIn(BaseModel):
+    new_password: str
+
+
+class TokenIn(BaseModel):
+    days: int | None = Field(90, ge=1, le=3650)
+    name: str = ""
+
+
+class CatalogEntryIn(BaseModel):
+    name: str
+    active: bool = True
+
+
+def _naive_utc(dt: datetime | None) -> datetime | None:
+    if dt is None or dt.tzinfo is None:
+        return dt
+    return dt.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+@router.post("/auth/login", tags=["auth"])
+def login(body: LoginIn, request: Request, c: ContainerDep) -> dict:
+    return {"token": accounts.login(c, body.username, body.password, ip=client_ip(request)), "token_type": "bearer"}
+
+
+@router.post("/auth/logout", status_code=204, tags=["auth"])
+def logout(request: Request, c: ContainerDep, actor: ActorDep) -> None:
+    accounts.revoke_token(c, request.headers["authorization"].split(" ", 1)[1])
+
+
+@router.get("/me", tags=["auth"])
+def me(c: ContainerDep, actor: ActorDep) -> dict:
+    return accounts.get_user(c, actor, actor.name).to_dict()
+
+
+@router.post("/me/password", status_code=204, tags=["auth"])
+def change_password(body: PasswordIn, c: ContainerDep, actor: ActorDep) -> None:
+    accounts.change_password(c, actor, body.old_password, body.new_password)
+
+
+@router.get("/units", tags=["units"])
+def list_units(c: ContainerDep, actor: ActorDep) -> list[dict]:
+    return [u.to_dict() for u in units.list_units(c, actor)]
+
+
+@router.post("/units", status_code=201, tags=["units"])
+def add_unit(body: UnitIn, c: ContainerDep, actor: ActorDep) -> dict:
+    return units.add_unit(c, actor, code=body.code, name=body.name, parent_code=body.parent_code).to_dict()
+
+
+@router.post("/units/{code}/delegations", status_code=204, tags=["units"])
+def delegate(code: str, body: DelegationIn, c: ContainerDep, actor: ActorDep) -> None:
+    units.delegate(c, actor, unit_code=code, to_code=body.to_unit_code)
+
+
+@router.post("/users", status_code=201, tags=["users"])
+def create_user(body: UserIn, c: ContainerDep, actor: ActorDep) -> dict:
+    data = body.model_dump()
+    data["expires_at"] = _naive_utc(data["expires_at"])
+    return accounts.create_user(c, actor, **data).to_dict()
+
+
+@router.get("/users/{username}", tags=["users"])
+def get_user(username: str, c: ContainerDep, actor: ActorDep) -> dict:
+    return accounts.get_user(c, actor, username).to_dict()
+
+
+@router.post("/users/{username}/grants", tags=["users"])
+def grant(username: str, body: GrantIn, c: ContainerDep, actor: ActorDep) -> dict:
+    return accounts.grant_role(c, actor, username, role=body.role, scope_code=body.scope_code,
+                               expires_at=_naive_utc(body.expires_at)).to_dict()
+
+
+@router.delete("/users/{username}/grants/{role}/{scope_code}", tags=["users"])
+def restrict(username: str, role: str, scope_code: str, c: ContainerDep, actor: ActorDep) -> dict:
+    return accounts.restrict_role(c, actor, username, role=role, scope_code=scope_code).to_dict()
+
+
+@router.put("/users/{username}/expiry", tags=["users"])
+def set_expiry(username: str, body: ExpiryIn, c: ContainerDep, actor: ActorDep) -> dict:
+    return accounts.set_expiry(c, actor, username, _naive_utc(body.expires_at)).to_dict()
+
+
+@router.post("/users/{username}/revoke", status_code=204, tags=["users"])
+def revoke(username: str, c: ContainerDep, actor: ActorDep) -> None:
+    accounts.revoke_user(c, actor, username)
+
+
+@router.post("/users/{username}/password-reset", status_code=204, tags=["users"])
+def reset_password(username: str, body: ResetIn, c: ContainerDep, actor: ActorDep) -> None:
+    accounts.reset_password(c, actor, username, body.new_password)
+
+
+@router.post("/users/{username}/tokens", status_code=201, tags=["users"])
+def create_token(username: str, body: TokenIn, c: ContainerDep, actor: ActorDep) -> dict:
+    return {"token": accounts.create_api_token(c, actor, username, days=body.days, name=body.name)}
+
+
+@router.get("/catalogs/{catalog}", tags=["catalogs"])
+def read_catalog(catalog: str, c: ContainerDep, actor: ActorDep) -> list[dict]:
+    return [e.to_dict() for e in catalogs.list_catalog(c, catalog)]
+
+
+@router.put("/catalogs/{catalog}/{code}", tags=["catalogs"])
+def put_catalog_entry(catalog: str, code: str, body: CatalogEntryIn, c: ContainerDep, actor: ActorDep) -> dict:
+    return catalogs.upsert_entry(c, actor, catalog, code, name=body.name, active=body.active).to_dict()

@@ -1,0 +1,27 @@
+"""Audit log for auditors: browse by user, record and time; verify the hash chain."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter
+
+from archive.api.deps import ActorDep, ContainerDep
+from archive.services import audit_views
+
+router = APIRouter(prefix="/audit", tags=["audit"])
+
+
+@router.get("")
+def browse(c: ContainerDep, actor: ActorDep, user: str | None = None, target_type: str | None = None,
+           target_id: str | None = None, action: str | None = None, since: datetime | None = None,
+           until: datetime | None = None, limit: int = 100, offset: int = 0) -> list[dict]:
+    return audit_views.browse(c, actor, actor=user, target_type=target_type,
+                              target_id=target_id, action=action, since=since, until=until,
+                              limit=min(max(limit, 1), 1000), offset=max(offset, 0))
+
+
+@router.get("/verify")
+def verify(c: ContainerDep, actor: ActorDep) -> dict:
+    r = audit_views.verify_chain(c, actor)
+    return {"ok": r.ok, "checked": r.checked, "first_bad_seq": r.first_bad_seq, "reason": r.reason}

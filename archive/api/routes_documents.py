@@ -1,0 +1,67 @@
+"""Documents: upload, state, text, original; and search."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi.responses import StreamingResponse
+
+from archive.api.deps import ActorDep, ContainerDep
+from archive.services import documents, search
+
+router = APIRouter()
+
+
+@router.post("/documents", status_code=201, tags=["documents"])
+def upload_document(
+    c: ContainerDep,
+    actor: ActorDep,
+    file: Annotated[UploadFile, File(description="PDF, TIFF, PNG hoặc JPEG")],
+    staff_code: Annotated[str, Form()],
+    document_type: Annotated[str, Form()] = documents.DEFAULT_DOCUMENT_TYPE,
+) -> dict:
+    outcome = documents.ingest_upload(c, actor, staff_code=staff_code, stream=file.file, file_name=file.filename,
+                                      document_type=document_type)
+    return {**outcome.document.to_dict(), "created": outcome.created}
+
+
+@router.get("/documents/{document_id}", tags=["documents"])
+def read_document(document_id: int, c: ContainerDep, actor: ActorDep) -> dict:
+    return documents.get_document(c, actor, document_id).to_dict()
+
+
+@router.get("/documents/{document_id}/text", tags=["documents"])
+def read_text(document_id: int, c: ContainerDep, actor: ActorDep) -> list[dict]:
+    return [asdict(p) for p in documents.document_pages(c, actor, document_id)]
+
+
+@router.get("/documents/{document_id}/original", tags=["documents"])
+def download_original(document_id: int, c: ContainerDep, actor: ActorDep) -> StreamingResponse:
+    doc, chunks = documents.open_original(c, actor, document_id)
+    disposition = f"attachment; filename*=UTF-8''{quote(doc.file_name)}"
+    return StreamingResponse(chunks, media_type=doc.content_type, headers={
+        "Content-Disposition": disposition, "Content-Length": str(doc.size), "X-Content-SHA256": doc.sha256,
+    })
+
+
+@router.get("/search", tags=["search"])
+def search_pages(
+    c: ContainerDep,
+    actor: ActorDep,
+    q: str = "",
+    status: Annotated[list[str] | None, Query()] = None,
+    unit: Annotated[list[str] | None, Query(description="mã đơn vị: cả cây đơn vị con")] = None,
+    document_type: Annotated[list[str] | None, Query()] = None,
+    grade: Annotated[list[str] | None, Query()] = None,
+    birth_year_from: int | None = None,
+    birth_year_to: int | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> dict:
+    result = search.search_pages(c, actor, q, statuses=status, units=unit, document_types=document_type,
+                                 grades=grade, birth_year_from=birth_year_from, birth_year_to=birth_year_to,
+                                 limit=limit, offset=offset)
+    return {"total": result.total, "hits": [asdict(h) for h in result.hits], "facets": result.facets}

@@ -1,0 +1,12 @@
+"""Database tables (SQLAlchemy 2). The schema itself is created only by Alembic migrations."""
+
+from archive.models.accounts import AccessToken, RoleGrant, User
+from archive.models.audit import AuditEntry, AuditHead, CatalogEntry
+from archive.models.base import Base, utcnow
+from archive.models.dossier import Assignment, Document, Job, Page, Staff, StaffHistory, StatusChange
+from archive.models.org import Delegation, Unit
+
+__all__ = [
+    "AccessToken", "Assignment", "AuditEntry", "AuditHead", "Base", "CatalogEntry", "Delegation", "Document", "Job",
+    "Page", "RoleGrant", "Staff", "StaffHistory", "StatusChange", "Unit", "User", "utcnow",
+]

@@ -1,0 +1,146 @@
+"""Who may do what where: roles (vai trò) scoped to unit subtrees, clearance, and the checks.
+
+Every service calls these first. Out-of-scope records raise NotFound (their existence is not
+revealed); an action the caller's role does not allow on a visible record raises Forbidden.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from archive.errors import Forbidden, NotFound
+from archive.models import Delegation, Staff, Unit
+
+
+class Role(str, enum.Enum):
+    ADMIN = "admin"              # Sở Nội vụ system administrator
+    HR_OFFICER = "hr_officer"    # cán bộ tổ chức: read, update, transfer in scope
+    ARCHIVIST = "archivist"      # văn thư lưu trữ: upload/attach scans in scope
+    AUDITOR = "auditor"          # kiểm tra: read-only in scope + audit views
+    UNIT_HEAD = "unit_head"      # thủ trưởng đơn vị: read, approve
+    STAFF = "staff"              # the staff member: own record only
+
+
+class Action(str, enum.Enum):
+    READ = "read"
+    SEARCH = "search"
+    DOWNLOAD = "download"
+    READ_SENSITIVE = "read_sensitive"
+    CREATE = "create"
+    UPDATE = "update"
+    TRANSFER = "transfer"
+    UPLOAD = "upload"
+    APPROVE = "approve"
+    AUDIT = "audit"
+    ADMINISTER = "administer"  # units, users, catalogs
+
+
+ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
+    Role.ADMIN: frozenset(Action),
+    Role.HR_OFFICER: frozenset({Action.READ, Action.SEARCH, Action.DOWNLOAD, Action.READ_SENSITIVE, Action.CREATE,
+                                Action.UPDATE, Action.TRANSFER}),
+    Role.ARCHIVIST: frozenset({Action.READ, Action.SEARCH, Action.UPLOAD}),
+    Role.AUDITOR: frozenset({Action.READ, Action.SEARCH, Action.DOWNLOAD, Action.AUDIT}),
+    Role.UNIT_HEAD: frozenset({Action.READ, Action.SEARCH, Action.APPROVE}),
+    Role.STAFF: frozenset(),
+}
+OWN_RECORD_ACTIONS = frozenset({Action.READ, Action.DOWNLOAD})
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: Role
+    unit_code: str
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The caller of a service: a user (via session or token) or the operator's CLI (system)."""
+
+    name: str
+    grants: tuple[Grant, ...] = ()
+    clearance: int = 0
+    user_id: int | None = None
+    staff_id: int | None = None
+    ip: str = ""
+    is_system: bool = False
+
+    def units_for(self, action: Action) -> frozenset[str]:
+        return frozenset(g.unit_code for g in self.grants if action in ROLE_ACTIONS[g.role])
+
+    def may_somewhere(self, action: Action) -> bool:
+        return self.is_system or bool(self.units_for(action))
+
+
+SYSTEM = Actor(name="system", clearance=2, is_system=True)
+
+
+def cli_actor() -> Actor:
+    """Operators on the server act as the system; the audit log names the OS user."""
+    import getpass
+
+    return Actor(name=f"cli:{getpass.getuser()}", clearance=2, is_system=True)
+
+
+def unit_ancestry(session: Session, unit: Unit) -> list[Unit]:
+    """The unit and its ancestors, root first."""
+    ids = [int(i) for i in unit.path.strip("/").split("/") if i]
+    units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(ids)))}
+    return [units[i] for i in ids if i in units]
+
+
+def scope_codes(session: Session, unit: Unit) -> tuple[str, ...]:
+    """Codes of every unit whose subtree covers records managed by `unit`: its ancestors, and
+    through active delegations (ủy quyền) of it or an ancestor, the delegate and its ancestors."""
+    chain = unit_ancestry(session, unit)
+    codes = [u.code for u in chain]
+    delegations = session.scalars(
+        select(Delegation).where(Delegation.unit_id.in_([u.id for u in chain]), Delegation.revoked_at.is_(None))
+    ).all()
+    for d in delegations:
+        delegate = session.get(Unit, d.delegate_unit_id)
+        codes += [u.code for u in unit_ancestry(session, delegate)]
+    return tuple(dict.fromkeys(codes))
+
+
+def check_staff(session: Session, actor: Actor, staff: Staff | None, action: Action) -> Staff:
+    """NotFound when the record is outside everything the actor may see; Forbidden when it is
+    visible but this action is not allowed."""
+    if staff is None:
+        raise NotFound("Không tìm thấy hồ sơ.")
+    if actor.is_system:
+        return staff
+    own = actor.staff_id is not None and actor.staff_id == staff.id
+    codes = set(scope_codes(session, staff.unit))
+    visible_units = actor.units_for(Action.READ)
+    visible = own or (bool(codes & visible_units) and staff.restriction_level <= actor.clearance)
+    if not visible:
+        raise NotFound("Không tìm thấy hồ sơ.")
+    if own and action in OWN_RECORD_ACTIONS:
+        return staff
+    if codes & actor.units_for(action) and staff.restriction_level <= actor.clearance:
+        return staff
+    raise Forbidden("Bạn không có quyền thực hiện thao tác này với hồ sơ này.")
+
+
+def check_unit(session: Session, actor: Actor, unit: Unit | None, action: Action) -> Unit:
+    """For actions on a unit itself (create staff there, administer it)."""
+    if unit is None:
+        raise NotFound("Không tìm thấy đơn vị.")
+    if actor.is_system:
+        return unit
+    codes = {u.code for u in unit_ancestry(session, unit)}
+    if not codes & actor.units_for(Action.READ) and not codes & actor.units_for(action):
+        raise NotFound("Không tìm thấy đơn vị.")
+    if not codes & actor.units_for(action):
+        raise Forbidden("Bạn không có quyền thực hiện thao tác này tại đơn vị này.")
+    return unit
+
+
+def require(actor: Actor, action: Action) -> None:
+    if not actor.may_somewhere(action):
+        raise Forbidden("Bạn không có quyền thực hiện thao tác này.")

@@ -1,0 +1,336 @@
+"""Accounts (tài khoản): create, grant/restrict/extend, expire, revoke; log in; bearer tokens.
+
+Accounts are granted by the Sở Nội vụ (role admin). Passwords are argon2id hashes; repeated
+failures lock the account for a while; sessions end after an idle timeout; API tokens are
+scoped to their user's grants, expire and can be revoked. Only token hashes are stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
+
+from archive.bootstrap import Container
+from archive.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
+from archive.models import AccessToken, RoleGrant, Staff, Unit, User, utcnow
+from archive.services import audit
+from archive.services.access import Action, Actor, Grant, Role, check_unit
+from archive.services.passwords import hash_password, verify_password
+
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
+SESSION_PREFIX, API_PREFIX = "ss_", "at_"
+
+
+def parse_role(value: str) -> Role:
+    try:
+        return Role(value)
+    except ValueError:
+        raise InvalidInput(f"Vai trò không hợp lệ: {value!r}. Chọn: {', '.join(r.value for r in Role)}.") from None
+
+
+@dataclass(frozen=True)
+class UserView:
+    username: str
+    full_name: str
+    unit_code: str
+    roles: tuple[tuple[str, str], ...]  # (role, scope unit code) of active grants
+    clearance: int
+    expires_at: datetime | None
+    revoked: bool
+    locked: bool
+
+    def to_dict(self) -> dict:
+        return {"username": self.username, "full_name": self.full_name, "unit_code": self.unit_code,
+                "roles": [{"role": r, "scope": u} for r, u in self.roles], "clearance": self.clearance,
+                "expires_at": self.expires_at.isoformat() + "Z" if self.expires_at else None,
+                "revoked": self.revoked, "locked": self.locked}
+
+
+def _active(grant: RoleGrant, now: datetime) -> bool:
+    return grant.revoked_at is None and (grant.expires_at is None or grant.expires_at > now)
+
+
+def _view(session, user: User) -> UserView:
+    now = utcnow()
+    unit_codes = {u.id: u.code for u in session.scalars(select(Unit))}
+    return UserView(username=user.username, full_name=user.full_name, unit_code=unit_codes[user.unit_id],
+                    roles=tuple((g.role, unit_codes[g.scope_unit_id]) for g in user.grants if _active(g, now)),
+                    clearance=user.clearance, expires_at=user.expires_at, revoked=user.revoked_at is not None,
+                    locked=bool(user.locked_until and user.locked_until > now))
+
+
+def _user(session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username).options(selectinload(User.grants)))
+    if user is None:
+        raise NotFound(f"Không tìm thấy tài khoản {username}.")
+    return user
+
+
+def _unit(session, code: str) -> Unit:
+    unit = session.scalar(select(Unit).where(Unit.code == code))
+    if unit is None:
+        raise NotFound(f"Không tìm thấy đơn vị có mã {code}.")
+    return unit
+
+
+def create_user(c: Container, actor: Actor, *, username: str, password: str, unit_code: str, role: str,
+                scope_code: str | None = None, full_name: str = "", clearance: int = 0,
+                staff_code: str | None = None, expires_at: datetime | None = None) -> UserView:
+    role_ = parse_role(role)
+    if not _USERNAME.match(username or ""):
+        raise InvalidInput("Tên đăng nhập: 3–64 ký tự chữ thường không dấu, số, '.', '_' hoặc '-'.")
+    if not 0 <= clearance <= 2:
+        raise InvalidInput("Mức tiếp cận phải là 0, 1 hoặc 2.")
+    with c.uow() as uow:
+        s = uow.session
+        unit = _unit(s, unit_code)
+        scope = _unit(s, scope_code) if scope_code else unit
+        check_unit(s, actor, scope, Action.ADMINISTER)
+        check_unit(s, actor, unit, Action.ADMINISTER)
+        if s.scalar(select(User.id).where(User.username == username)) is not None:
+            raise Conflict(f"Tài khoản {username} đã tồn tại.")
+        staff_id = None
+        if staff_code:
+            staff_id = s.scalar(select(Staff.id).where(Staff.code == staff_code))
+            if staff_id is None:
+                raise NotFound(f"Không tìm thấy cán bộ có mã {staff_code}.")
+        elif role_ is Role.STAFF:
+            raise InvalidInput("Tài khoản vai trò staff phải gắn với một cán bộ (--staff-code).")
+        user = User(username=username, full_name=full_name, unit_id=unit.id, staff_id=staff_id,
+                    password_hash=hash_password(password), clearance=clearance, expires_at=expires_at)
+        user.grants.append(RoleGrant(role=role_.value, scope_unit_id=scope.id, granted_by=actor.name,
+                                     expires_at=expires_at))
+        s.add(user)
+        s.flush()
+        audit.append(s, actor=actor.name, ip=actor.ip, action="user.create", target_type="user", target_id=username,
+                     details={"unit": unit_code, "role": role_.value, "scope": scope.code, "clearance": clearance})
+        uow.commit()
+        return _view(s, user)
+
+
+def grant_role(c: Container, actor: Actor, username: str, *, role: str, scope_code: str,
+               expires_at: datetime | None = None) -> UserView:
+    role_ = parse_role(role)
+    with c.uow() as uow:
+        s = uow.session
+        user = _user(s, username)
+        scope = check_unit(s, actor, _unit(s, scope_code), Action.ADMINISTER)
+        user.grants.append(RoleGrant(role=role_.value, scope_unit_id=scope.id, granted_by=actor.name,
+                                     expires_at=expires_at))
+        audit.append(s, actor=actor.name, ip=actor.ip, action="user.grant", target_type="user", target_id=username,
+                     details={"role": role_.value, "scope": scope_code, "expires_at": expires_at})
+        uow.commit()
+        return _view(s, user)
+
+
+def restrict_role(c: Container, actor: Actor, username: str, *, role: str, scope_code: str) -> UserView:
+    """Withdraw one role over one scope (thu hẹp quyền)."""
+    role_ = parse_role(role)
+    with c.uow() as uow:
+        s = uow.session
+        user = _user(s, username)
+        scope = check_unit(s, actor, _unit(s, scope_code), Action.ADMINISTER)
+        now = utcnow()
+        hit = [g for g in user.grants if g.role == role_.value and g.scope_unit_id == scope.id and _active(g, now)]
+        if not hit:
+            raise NotFound(f"Tài khoản {username} không có vai trò {role_.value} tại {scope_code}.")
+        for g in hit:
+            g.revoked_at = now
+        audit.append(s, actor=actor.name, ip=actor.ip, action="user.restrict", target_type="user", target_id=username,
+                     details={"role": role_.value, "scope": scope_code})
+        uow.commit()
+        return _view(s, user)
+
+
+def set_expiry(c: Container, actor: Actor, username: str, expires_at: datetime | None) -> UserView:
+    """Set or extend (gia hạn) an account's expiry; None means no expiry."""
+    with c.uow() as uow:
+        s = uow.session
+        user = _user(s, username)
+        check_unit(s, actor, s.get(Unit, user.unit_id), Action.ADMINISTER)
+        before = user.expires_at
+        user.expires_at = expires_at
+        audit.append(s, actor=actor.name, ip=actor.ip, action="user.expiry", target_type="user", target_id=username,
+                     details={"before": before, "after": expires_at})
+        uow.commit()
+        return _view(s, user)
+
+
+def revoke_user(c: Container, actor: Actor, username: str, *, reason: str = "") -> None:
+    with c.uow() as uow:
+        s = uow.session
+        user = _user(s, username)
+        check_unit(s, actor, s.get(Unit, user.unit_id), Action.ADMINISTER)
+        _revoke(s, user, actor, reason or "thu hồi bởi quản trị")
+        uow.commit()
+
+
+def _revoke(session, user: User, actor: Actor, reason: str) -> None:
+    now = utcnow()
+    user.revoked_at = now
+    session.execute(update(AccessToken).where(AccessToken.user_id == user.id, AccessToken.revoked_at.is_(None))
+                    .values(revoked_at=now))
+    audit.append(session, actor=actor.name, ip=actor.ip, action="user.revoke", target_type="user",
+                 target_id=user.username, details={"reason": reason})
+
+
+def revoke_accounts_of_staff(session, staff_id: int, actor: Actor, reason: str) -> list[str]:
+    """Called inside a transfer's transaction: the person's own account stops working."""
+    users = session.scalars(select(User).where(User.staff_id == staff_id, User.revoked_at.is_(None))).all()
+    for u in users:
+        _revoke(session, u, actor, reason)
+    return [u.username for u in users]
+
+
+def reset_password(c: Container, actor: Actor, username: str, new_password: str) -> None:
+    with c.uow() as uow:
+        s = uow.session
+        user = _user(s, username)
+        check_unit(s, actor, s.get(Unit, user.unit_id), Action.ADMINISTER)
+        user.password_hash = hash_password(new_password)
+        user.failed_logins, user.locked_until, user.must_change_password = 0, None, True
+        audit.append(s, actor=actor.name, ip=actor.ip, action="user.password_reset", target_type="user",
+                     target_id=username)
+        uow.commit()
+
+
+def change_password(c: Container, actor: Actor, old_password: str, new_password: str) -> None:
+    if actor.user_id is None:
+        raise Forbidden("Chỉ người dùng đã đăng nhập mới đổi được mật khẩu của mình.")
+    with c.uow() as uow:
+        s = uow.session
+        user = s.get(User, actor.user_id)
+        if not verify_password(user.password_hash, old_password):
+            raise InvalidInput("Mật khẩu hiện tại không đúng.")
+        user.password_hash = hash_password(new_password)
+        user.must_change_password = False
+        audit.append(s, actor=actor.name, ip=actor.ip, action="user.password_change", target_type="user",
+                     target_id=user.username)
+        uow.commit()
+
+
+# -- authentication -----------------------------------------------------------
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _usable(user: User, now: datetime) -> bool:
+    return user.revoked_at is None and (user.expires_at is None or user.expires_at > now)
+
+
+def login(c: Container, username: str, password: str, *, ip: str = "") -> str:
+    """Check the password; return a new session token. Every attempt is audited."""
+    s_ = c.settings
+    now = utcnow()
+    with c.uow() as uow:
+        s = uow.session
+        user = s.scalar(select(User).where(User.username == username))
+        failure = None
+        if user is None:
+            failure = "unknown user"
+        elif user.locked_until and user.locked_until > now:
+            audit.append(s, actor=username, ip=ip, action="login.locked", target_type="user", target_id=username)
+            uow.commit()
+            minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+            raise Unauthenticated(f"Tài khoản tạm khoá do nhập sai mật khẩu nhiều lần; thử lại sau {minutes} phút.")
+        elif not verify_password(user.password_hash, password):
+            user.failed_logins += 1
+            failure = "wrong password"
+            if user.failed_logins >= s_.lockout_threshold:
+                user.locked_until = now + timedelta(minutes=s_.lockout_minutes)
+                user.failed_logins = 0
+                failure = "wrong password; locked"
+        elif not _usable(user, now):
+            failure = "revoked or expired"
+        if failure:
+            audit.append(s, actor=username, ip=ip, action="login.failure", target_type="user", target_id=username,
+                         details={"reason": failure})
+            uow.commit()
+            raise Unauthenticated("Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đã bị thu hồi.")
+        user.failed_logins = 0
+        token = SESSION_PREFIX + secrets.token_urlsafe(32)
+        s.add(AccessToken(user_id=user.id, kind="session", token_hash=_hash_token(token), last_used_at=now))
+        audit.append(s, actor=username, ip=ip, action="login.success", target_type="user", target_id=username)
+        uow.commit()
+        return token
+
+
+def create_api_token(c: Container, actor: Actor, username: str, *, days: int | None = 90, name: str = "") -> str:
+    if days is not None and not 1 <= days <= 3650:
+        raise InvalidInput("Thời hạn token phải từ 1 đến 3650 ngày.")
+    with c.uow() as uow:
+        s = uow.session
+        user = _user(s, username)
+        if actor.user_id != user.id:
+            check_unit(s, actor, s.get(Unit, user.unit_id), Action.ADMINISTER)
+        if not _usable(user, utcnow()):
+            raise InvalidInput(f"Tài khoản {username} đã bị thu hồi hoặc hết hạn.")
+        token = API_PREFIX + secrets.token_urlsafe(32)
+        expires = utcnow() + timedelta(days=days) if days else None
+        s.add(AccessToken(user_id=user.id, kind="api", token_hash=_hash_token(token), name=name, expires_at=expires))
+        audit.append(s, actor=actor.name, ip=actor.ip, action="token.create", target_type="user", target_id=username,
+                     details={"expires_at": expires, "name": name})
+        uow.commit()
+        return token
+
+
+def revoke_token(c: Container, token: str) -> None:
+    with c.uow() as uow:
+        uow.session.execute(update(AccessToken).where(AccessToken.token_hash == _hash_token(token))
+                            .values(revoked_at=utcnow()))
+        uow.commit()
+
+
+def authenticate(c: Container, token: str, *, ip: str = "") -> Actor:
+    """The Actor behind a bearer token (session or API); Unauthenticated otherwise."""
+    now = utcnow()
+    idle = timedelta(minutes=c.settings.session_idle_minutes)
+    with c.uow() as uow:
+        s = uow.session
+        row = s.scalar(select(AccessToken).where(AccessToken.token_hash == _hash_token(token or "")))
+        if row is None or row.revoked_at is not None or (row.expires_at and row.expires_at <= now):
+            raise Unauthenticated("Phiên làm việc không hợp lệ hoặc đã hết hạn; hãy đăng nhập lại.")
+        if row.kind == "session" and now - row.last_used_at > idle:
+            row.revoked_at = now
+            uow.commit()
+            raise Unauthenticated("Phiên làm việc đã hết hạn do không hoạt động; hãy đăng nhập lại.")
+        user = s.scalar(select(User).where(User.id == row.user_id).options(selectinload(User.grants)))
+        if not _usable(user, now):
+            raise Unauthenticated("Tài khoản đã bị thu hồi hoặc hết hạn.")
+        row.last_used_at = now
+        uow.commit()
+        codes = {u.id: u.code for u in s.scalars(select(Unit))}
+        grants = tuple(Grant(Role(g.role), codes[g.scope_unit_id]) for g in user.grants if _active(g, now))
+        return Actor(name=user.username, grants=grants, clearance=user.clearance, user_id=user.id,
+                     staff_id=user.staff_id, ip=ip)
+
+
+def get_user(c: Container, actor: Actor, username: str) -> UserView:
+    with c.uow() as uow:
+        s = uow.session
+        user = _user(s, username)
+        if actor.user_id != user.id:
+            check_unit(s, actor, s.get(Unit, user.unit_id), Action.ADMINISTER)
+        return _view(s, user)
+
+
+def ensure_first_admin(c: Container, *, username: str, password: str, root_code: str, root_name: str) -> bool:
+    """`archive init`: create the root unit and the first admin once. True if created now."""
+    from archive.services.access import cli_actor
+    from archive.services.units import add_unit
+
+    with c.uow() as uow:
+        if uow.session.scalar(select(User.id).limit(1)) is not None:
+            return False
+        has_root = uow.session.scalar(select(Unit.id).where(Unit.code == root_code)) is not None
+    if not has_root:
+        add_unit(c, cli_actor(), code=root_code, name=root_name)
+    create_user(c, cli_actor(), username=username, password=password, unit_code=root_code, role=Role.ADMIN.value,
+                full_name="Quản trị hệ thống", clearance=2)
+    return True
