@@ -135,7 +135,7 @@ def check_unit(session: Session, actor: Actor, unit: Unit | None, action: Action
         return unit
     codes = {u.code for u in unit_ancestry(session, unit)}
     if not codes & actor.units_for(Action.READ) and not codes & actor.units_for(action):
-        raise NotFound("Không tìm thấy đơn vị.")
+        raise NotFound(f"Không tìm thấy đơn vị có mã {unit.code}.")
     if not codes & actor.units_for(action):
         raise Forbidden("Bạn không có quyền thực hiện thao tác này tại đơn vị này.")
     return unit

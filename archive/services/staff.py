@@ -125,7 +125,10 @@ def add_staff(c: Container, actor: Actor, *, code: str, full_name: str, unit_cod
     entries = [HistoryEntry.model_validate(h) for h in (history or [])] if history else []
     with c.uow() as uow:
         s = uow.session
-        unit = check_unit(s, actor, s.scalar(select(Unit).where(Unit.code == unit_code)), Action.CREATE)
+        unit = s.scalar(select(Unit).where(Unit.code == unit_code))
+        if unit is None:
+            raise NotFound(f"Không tìm thấy đơn vị có mã {unit_code}.")
+        check_unit(s, actor, unit, Action.CREATE)
         if s.scalar(select(Staff.id).where(Staff.code == code)) is not None:
             raise Conflict(f"Mã cán bộ {code} đã tồn tại.")
         staff = Staff(code=code, full_name=full_name, birth_date=birth_date, gender=gender, unit_id=unit.id,

@@ -51,7 +51,7 @@ def add_unit(c: Container, actor: Actor, *, code: str, name: str, parent_code: s
     with c.uow() as uow:
         s = uow.session
         if parent_code:
-            parent = check_unit(s, actor, s.scalar(select(Unit).where(Unit.code == parent_code)), Action.ADMINISTER)
+            parent = check_unit(s, actor, get_unit_by_code(s, parent_code), Action.ADMINISTER)
         else:
             if not actor.is_system:  # a new root (a province) is the operator's job
                 raise Forbidden("Chỉ quản trị hệ thống trên máy chủ mới tạo được đơn vị gốc.")
@@ -84,7 +84,7 @@ def delegate(c: Container, actor: Actor, *, unit_code: str, to_code: str) -> Non
     """Let `to_code` manage the dossiers of `unit_code`'s subtree; the tree above keeps oversight."""
     with c.uow() as uow:
         s = uow.session
-        unit = check_unit(s, actor, s.scalar(select(Unit).where(Unit.code == unit_code)), Action.ADMINISTER)
+        unit = check_unit(s, actor, get_unit_by_code(s, unit_code), Action.ADMINISTER)
         target = get_unit_by_code(s, to_code)
         s.add(Delegation(unit_id=unit.id, delegate_unit_id=target.id))
         audit.append(s, actor=actor.name, ip=actor.ip, action="unit.delegate", target_type="unit", target_id=unit_code,

@@ -1,0 +1,43 @@
+"""Operator CLI: first admin, units, accounts, tokens, transfers, and `archive audit verify`."""
+
+import sqlite3
+import subprocess
+
+from tests.support.processes import ARCHIVE, cli, cli_json, service_env
+
+
+def test_operator_cli_end_to_end_and_audit_verify_detects_tampering(tmp_path):
+    env = service_env(tmp_path / "data", admin_password="khoi-tao-2026")
+    first = cli(env, "init")
+    assert first.returncode == 0 and "admin" in first.stdout and "khoi-tao-2026" not in first.stdout
+    assert "Đã tạo quản trị viên" not in cli(env, "init").stdout  # only once
+
+    assert cli(env, "unit", "add", "QA", "--name", "UBND huyện Đức Hòa", "--parent", "TINH").returncode == 0
+    assert cli(env, "unit", "add", "QB", "--name", "UBND huyện Cần Giuộc", "--parent", "TINH").returncode == 0
+    bad = cli(env, "unit", "add", "QC", "--name", "X", "--parent", "KHONGCO")
+    assert bad.returncode != 0 and "KHONGCO" in bad.stderr
+    cli_json(env, "staff", "add", "--code", "B1", "--name", "Trương Thị Lan", "--unit", "QB")
+    r = subprocess.run([ARCHIVE, "user", "add", "lan", "--unit", "QB", "--role", "staff", "--staff-code", "B1",
+                        "--password-stdin"], input="mat-khau-2026\n", env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    weak = subprocess.run([ARCHIVE, "user", "add", "yeu", "--unit", "QB", "--role", "auditor", "--password-stdin"],
+                          input="123\n", env=env, capture_output=True, text=True)
+    assert weak.returncode != 0 and "Mật khẩu" in weak.stderr
+    token = cli_json(env, "token", "create", "lan", "--expires", "7")
+    assert token["token"].startswith("at_")
+
+    moved = cli_json(env, "staff", "transfer", "B1", "--to", "QA", "--decision", "99/QĐ-UBND",
+                     "--effective", "2026-12-01")
+    assert moved["unit_code"] == "QA" and moved["revoked_accounts"] == ["lan"]
+    assert cli(env, "staff", "status", "B1", "ve_huu").returncode != 0
+
+    ok = cli(env, "audit", "verify", "--json")
+    assert ok.returncode == 0, ok.stderr
+    assert '"ok": true' in ok.stdout
+
+    db = sqlite3.connect(tmp_path / "data" / "archive.db")
+    db.execute("UPDATE audit_log SET details = '{\"to\": \"QB\"}' WHERE action = 'staff.transfer'")
+    db.commit()
+    db.close()
+    broken = cli(env, "audit", "verify")
+    assert broken.returncode == 6 and "BỊ SỬA ĐỔI" in broken.stderr

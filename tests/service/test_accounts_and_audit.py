@@ -1,0 +1,148 @@
+"""Accounts, credentials, sensitive fields and the audit chain, through the services."""
+
+import base64
+import os
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import text
+
+from archive.crypto import FieldCipher, FieldKeyError, new_key_spec
+from archive.errors import Forbidden, InvalidInput, Unauthenticated
+from archive.models import utcnow
+from archive.services import accounts, audit
+from archive.services.access import SYSTEM
+from archive.services.keys import rotate_field_keys
+from archive.services.staff import add_staff, get_staff
+from tests.support.accounts import PASSWORD, make_user
+
+
+def test_lockout_after_repeated_failures_then_even_the_right_password_waits(container):
+    make_user(container, "hr1", "hr_officer", "TINH")
+    for _ in range(container.settings.lockout_threshold):
+        with pytest.raises(Unauthenticated, match="không đúng"):
+            accounts.login(container, "hr1", "sai-mat-khau-1", ip="10.0.0.9")
+    with pytest.raises(Unauthenticated, match="tạm khoá"):
+        accounts.login(container, "hr1", PASSWORD)
+    with container.uow() as uow:
+        actions = [e.action for e in audit.query(uow.session, actor="hr1", limit=50)]
+    assert actions.count("login.failure") == container.settings.lockout_threshold
+    assert "login.locked" in actions
+
+
+def test_revoked_user_loses_sessions_tokens_and_login(container):
+    make_user(container, "vt1", "archivist", "TINH")
+    session = accounts.login(container, "vt1", PASSWORD)
+    api = accounts.create_api_token(container, SYSTEM, "vt1", days=30)
+    assert accounts.authenticate(container, api).name == "vt1"
+    accounts.revoke_user(container, SYSTEM, "vt1")
+    for token in (session, api):
+        with pytest.raises(Unauthenticated):
+            accounts.authenticate(container, token)
+    with pytest.raises(Unauthenticated):
+        accounts.login(container, "vt1", PASSWORD)
+
+
+def test_expired_account_and_expired_token_are_refused(container):
+    make_user(container, "kt1", "auditor", "TINH")
+    token = accounts.create_api_token(container, SYSTEM, "kt1", days=1)
+    accounts.set_expiry(container, SYSTEM, "kt1", utcnow() - timedelta(minutes=1))
+    with pytest.raises(Unauthenticated):
+        accounts.authenticate(container, token)
+    accounts.set_expiry(container, SYSTEM, "kt1", utcnow() + timedelta(days=30))  # gia hạn
+    assert accounts.authenticate(container, token).name == "kt1"
+
+
+def test_idle_session_ends_with_a_clear_message(container):
+    make_user(container, "hr2", "hr_officer", "TINH")
+    token = accounts.login(container, "hr2", PASSWORD)
+    container.settings.session_idle_minutes = 0
+    with pytest.raises(Unauthenticated, match="không hoạt động"):
+        accounts.authenticate(container, token)
+
+
+def test_restricting_a_role_removes_its_scope(container):
+    make_user(container, "hr3", "hr_officer", "TINH")
+    view = accounts.restrict_role(container, SYSTEM, "hr3", role="hr_officer", scope_code="TINH")
+    assert view.roles == ()
+    token = accounts.login(container, "hr3", PASSWORD)
+    assert accounts.authenticate(container, token).grants == ()
+
+
+def test_weak_passwords_and_bad_roles_are_refused(container):
+    with pytest.raises(InvalidInput, match="ít nhất"):
+        accounts.create_user(container, SYSTEM, username="abc", password="ngan1", unit_code="TINH", role="auditor")
+    with pytest.raises(InvalidInput, match="Vai trò"):
+        accounts.create_user(container, SYSTEM, username="abc", password=PASSWORD, unit_code="TINH", role="boss")
+
+
+def test_sensitive_fields_are_encrypted_at_rest_and_shown_only_to_allowed_roles(container):
+    add_staff(container, SYSTEM, code="S1", full_name="Nông Văn Dền", unit_code="TINH",
+              sensitive={"id_number": "001086012345", "ethnicity": "02", "health": "Tốt"})
+    with container.uow() as uow:
+        raw = uow.session.execute(text("SELECT sensitive FROM staff WHERE code = 'S1'")).scalar_one()
+    assert raw.startswith("v1:") and "001086012345" not in raw and "Tốt" not in raw
+    make_user(container, "hr4", "hr_officer", "TINH")
+    make_user(container, "vt4", "archivist", "TINH")
+    hr = accounts.authenticate(container, accounts.login(container, "hr4", PASSWORD))
+    vt = accounts.authenticate(container, accounts.login(container, "vt4", PASSWORD))
+    assert get_staff(container, hr, "S1").sensitive["id_number"] == "001086012345"
+    assert get_staff(container, vt, "S1").sensitive is None
+    with pytest.raises(InvalidInput, match="id_number"):
+        add_staff(container, SYSTEM, code="S2", full_name="X Y", unit_code="TINH", sensitive={"id_number": "12ab"})
+
+
+def test_key_rotation_re_encrypts_so_the_old_key_can_go(container):
+    add_staff(container, SYSTEM, code="S3", full_name="Lò Thị Mai", unit_code="TINH", sensitive={"religion": "01"})
+    old = container.cipher
+    new_spec = new_key_spec("k2")
+    old_spec = f"{old.active}:{base64.b64encode(old.keys[old.active]).decode()}"
+    container.__dict__["cipher"] = FieldCipher.from_spec(f"{new_spec},{old_spec}")
+    assert rotate_field_keys(container, SYSTEM) == 1
+    container.__dict__["cipher"] = FieldCipher.from_spec(new_spec)  # old key removed
+    assert get_staff(container, SYSTEM, "S3").sensitive == {"religion": "01"}
+    container.__dict__["cipher"] = FieldCipher.from_spec(old_spec)
+    with pytest.raises(FieldKeyError):
+        get_staff(container, SYSTEM, "S3")
+
+
+def test_ciphertext_is_bound_to_its_record():
+    cipher = FieldCipher.from_spec(new_key_spec())
+    token = cipher.encrypt({"id_number": "001086012345"}, aad="S1")
+    with pytest.raises(FieldKeyError, match="authenticate"):
+        cipher.decrypt(token, aad="S2")
+
+
+def test_audit_chain_detects_edits_and_removals(container):
+    make_user(container, "hr5", "hr_officer", "TINH")
+    with container.uow() as uow:
+        assert audit.verify(uow.session).ok
+        n = audit.verify(uow.session).checked
+    assert n >= 2  # the unit and the user were created through audited services
+    with container.uow() as uow:
+        uow.session.execute(text("UPDATE audit_log SET actor = 'ke-gian' WHERE seq = 2"))
+        uow.commit()
+    with container.uow() as uow:
+        r = audit.verify(uow.session)
+    assert not r.ok and r.first_bad_seq == 2 and "sửa" in r.reason
+
+
+def test_audit_chain_detects_a_removed_tail(container):
+    make_user(container, "hr6", "hr_officer", "TINH")
+    with container.uow() as uow:
+        last = uow.session.execute(text("SELECT max(seq) FROM audit_log")).scalar_one()
+        uow.session.execute(text("DELETE FROM audit_log WHERE seq = :s"), {"s": last})
+        uow.commit()
+    with container.uow() as uow:
+        r = audit.verify(uow.session)
+    assert not r.ok and "xoá" in r.reason
+
+
+def test_forbidden_is_not_not_found(container):
+    add_staff(container, SYSTEM, code="S7", full_name="Đinh Văn Bảy", unit_code="TINH")
+    make_user(container, "head7", "unit_head", "TINH")
+    head = accounts.authenticate(container, accounts.login(container, "head7", PASSWORD))
+    from archive.services.staff import update_staff
+
+    with pytest.raises(Forbidden):
+        update_staff(container, head, "S7", {"grade_code": "01.002"})
