@@ -25,6 +25,7 @@ from archive.services.passwords import hash_password, verify_password
 
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 SESSION_PREFIX, API_PREFIX = "ss_", "at_"
+_DUMMY_HASH = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHRzYWx0$uQyrQmB0dV0rP1jc1wX0tD0ETtPLqLQvJ6tB0m1n0mY"
 
 
 def parse_role(value: str) -> Role:
@@ -233,6 +234,7 @@ def login(c: Container, username: str, password: str, *, ip: str = "") -> str:
         user = s.scalar(select(User).where(User.username == username))
         failure = None
         if user is None:
+            verify_password(_DUMMY_HASH, password)  # same work as a real check: no timing hint
             failure = "unknown user"
         elif user.locked_until and user.locked_until > now:
             audit.append(s, actor=username, ip=ip, action="login.locked", target_type="user", target_id=username)
