@@ -7,10 +7,10 @@ and Celery tasks in archive.tasks only load, call a stage and record the outcome
 from ingest.errors import ExtractionFailed, InvalidUpload
 from ingest.extract import ExtractOptions, PageText, extract_pages
 from ingest.ocr import OcrResult, ocr_image
-from ingest.receive import ReceivedFile, receive_stream
+from ingest.receive import ReceivedFile, Receiver, receive_stream
 from ingest.validate import ValidatedFile, validate_file
 
 __all__ = [
-    "ExtractOptions", "ExtractionFailed", "InvalidUpload", "OcrResult", "PageText", "ReceivedFile",
+    "ExtractOptions", "ExtractionFailed", "InvalidUpload", "OcrResult", "PageText", "ReceivedFile", "Receiver",
     "ValidatedFile", "extract_pages", "ocr_image", "receive_stream", "validate_file",
 ]

@@ -1,4 +1,8 @@
-"""Receive an upload: stream it to a temporary file, hashing as it goes, under a size limit."""
+"""Receive an upload: stream it to a temporary file, hashing as it goes, under a size limit.
+
+`Receiver` is push-based so that both a blocking reader (`receive_stream`) and an async
+request body can feed it; either way the bytes are written once and hashed while written.
+"""
 
 from __future__ import annotations
 
@@ -21,26 +25,48 @@ class ReceivedFile:
     size: int
 
 
+class Receiver:
+    """Write chunks to a new temp file in `tmp_dir`; `finish()` hands the file over, `abort()` removes it."""
+
+    def __init__(self, *, tmp_dir: Path, max_bytes: int) -> None:
+        tmp_dir.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=tmp_dir, prefix="upload-")
+        self._file = os.fdopen(fd, "wb")
+        self.path = Path(name)
+        self._digest = hashlib.sha256()
+        self._max = max_bytes
+        self.size = 0
+
+    def write(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        if self.size > self._max:
+            self.abort()
+            raise InvalidUpload(f"Tệp quá lớn: vượt giới hạn {self._max // (1024 * 1024)} MB.")
+        self._digest.update(chunk)
+        self._file.write(chunk)
+
+    def finish(self) -> ReceivedFile:
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        self._file.close()
+        if self.size == 0:
+            self.abort()
+            raise InvalidUpload("Tệp rỗng (0 byte).")
+        return ReceivedFile(path=self.path, sha256=self._digest.hexdigest(), size=self.size)
+
+    def abort(self) -> None:
+        if not self._file.closed:
+            self._file.close()
+        self.path.unlink(missing_ok=True)
+
+
 def receive_stream(stream: BinaryIO, *, tmp_dir: Path, max_bytes: int) -> ReceivedFile:
     """Copy `stream` to a new temp file in `tmp_dir`; the caller removes it (even on error)."""
-    tmp_dir.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=tmp_dir, prefix="upload-")
-    digest = hashlib.sha256()
-    size = 0
+    receiver = Receiver(tmp_dir=tmp_dir, max_bytes=max_bytes)
     try:
-        with os.fdopen(fd, "wb") as out:
-            while chunk := stream.read(_CHUNK):
-                size += len(chunk)
-                if size > max_bytes:
-                    raise InvalidUpload(
-                        f"Tệp quá lớn: vượt giới hạn {max_bytes // (1024 * 1024)} MB."
-                    )
-                digest.update(chunk)
-                out.write(chunk)
+        while chunk := stream.read(_CHUNK):
+            receiver.write(chunk)
+        return receiver.finish()
     except BaseException:
-        os.unlink(name)
+        receiver.abort()
         raise
-    if size == 0:
-        os.unlink(name)
-        raise InvalidUpload("Tệp rỗng (0 byte).")
-    return ReceivedFile(path=Path(name), sha256=digest.hexdigest(), size=size)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import BinaryIO, Iterator, Protocol, runtime_checkable
 
 
@@ -70,6 +71,14 @@ class ObjectStore(Protocol):
 
         When expected_sha256 is given and the bytes hash differently, nothing is stored and
         ObjectCorrupted is raised.
+        """
+        ...
+
+    def put_file(self, path: Path, *, sha256: str, content_type: str = "application/octet-stream") -> ObjectInfo:
+        """Store a local file whose SHA-256 the caller computed while writing it.
+
+        The store may take the file over (a rename on the same disk instead of a second copy):
+        the caller must not use `path` afterwards, except to remove it if it still exists.
         """
         ...
 

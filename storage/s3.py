@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import re
 import tempfile
 from datetime import datetime
+from pathlib import Path
 from typing import BinaryIO, Iterator, cast
 from urllib.parse import parse_qs, urlparse
 
@@ -153,24 +155,33 @@ class S3Store:
             key = digest.hexdigest()
             if expected_sha256 is not None and expected_sha256 != key:
                 raise ObjectCorrupted(f"expected sha256 {expected_sha256}, got {key}")
-            self._ensure_bucket()
-            try:
-                return self.stat(key)  # never overwrite: same key means same bytes
-            except ObjectNotFound:
-                pass
             spool.seek(0)
-            headers = {}
-            if size <= self.part_size:
-                headers["x-amz-checksum-sha256"] = base64.b64encode(digest.digest()).decode()
-            try:
-                self.client.put_object(
-                    self.bucket, key, spool, size, content_type=content_type, metadata=headers,
-                    part_size=self.part_size, num_parallel_uploads=1,
-                )
-            except S3Error as exc:
-                if exc.code in {"XAmzContentChecksumMismatch", "BadDigest", "XAmzContentSHA256Mismatch"}:
-                    raise ObjectCorrupted(f"{key}: server saw other bytes ({exc.code})") from exc
-                raise _map_error(exc, key) from exc
+            return self._upload(spool, key=key, size=size, digest=digest.digest(), content_type=content_type)
+
+    def put_file(self, path: Path, *, sha256: str, content_type: str = "application/octet-stream") -> ObjectInfo:
+        _check_key(sha256)
+        with open(path, "rb") as fh:
+            return self._upload(fh, key=sha256, size=os.fstat(fh.fileno()).st_size, digest=bytes.fromhex(sha256),
+                                content_type=content_type)
+
+    def _upload(self, fh: BinaryIO, *, key: str, size: int, digest: bytes, content_type: str) -> ObjectInfo:
+        self._ensure_bucket()
+        try:
+            return self.stat(key)  # never overwrite: same key means same bytes
+        except ObjectNotFound:
+            pass
+        headers = {}
+        if size <= self.part_size:
+            headers["x-amz-checksum-sha256"] = base64.b64encode(digest).decode()
+        try:
+            self.client.put_object(
+                self.bucket, key, fh, size, content_type=content_type, metadata=headers,
+                part_size=self.part_size, num_parallel_uploads=1,
+            )
+        except S3Error as exc:
+            if exc.code in {"XAmzContentChecksumMismatch", "BadDigest", "XAmzContentSHA256Mismatch"}:
+                raise ObjectCorrupted(f"{key}: server saw other bytes ({exc.code})") from exc
+            raise _map_error(exc, key) from exc
         return ObjectInfo(key=key, size=size, content_type=content_type, created=True)
 
     def open(self, key: str) -> BinaryIO:

@@ -6,11 +6,15 @@ from dataclasses import asdict
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from starlette.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
 from archive.api.deps import ActorDep, ContainerDep
 from archive.services import documents, search
+from ingest import Receiver
+
+_WRITE_BATCH = 1 << 20
 
 router = APIRouter()
 
@@ -25,6 +29,31 @@ def upload_document(
 ) -> dict:
     outcome = documents.ingest_upload(c, actor, staff_code=staff_code, stream=file.file, file_name=file.filename,
                                       document_type=document_type)
+    return {**outcome.document.to_dict(), "created": outcome.created}
+
+
+@router.put("/staff/{staff_code}/documents/{file_name}", status_code=201, tags=["documents"])
+async def upload_raw(staff_code: str, file_name: str, request: Request, c: ContainerDep, actor: ActorDep,
+                     document_type: str = documents.DEFAULT_DOCUMENT_TYPE) -> dict:
+    """Upload one file as the raw request body (no multipart): written to disk once, hashed as it
+    arrives — for large scans and integrations. Permission is checked before any byte is read."""
+    await run_in_threadpool(documents.check_can_upload, c, actor, staff_code)
+    receiver = Receiver(tmp_dir=c.settings.tmp_dir, max_bytes=c.settings.max_upload_bytes)
+    try:
+        buf = bytearray()
+        async for chunk in request.stream():
+            buf += chunk
+            if len(buf) >= _WRITE_BATCH:  # hand disk writes to a thread in 1 MiB batches
+                await run_in_threadpool(receiver.write, bytes(buf))
+                buf.clear()
+        if buf:
+            await run_in_threadpool(receiver.write, bytes(buf))
+        received = await run_in_threadpool(receiver.finish)
+    except BaseException:
+        receiver.abort()
+        raise
+    outcome = await run_in_threadpool(lambda: documents.ingest_received(
+        c, actor, staff_code=staff_code, received=received, file_name=file_name, document_type=document_type))
     return {**outcome.document.to_dict(), "created": outcome.created}
 
 

@@ -17,7 +17,7 @@ from archive.models import Document, Job, Staff, utcnow
 from archive.services import audit
 from archive.services.access import SYSTEM, Action, Actor, check_staff
 from archive.services.views import DocumentView, PageView
-from ingest import InvalidUpload, receive_stream, validate_file
+from ingest import InvalidUpload, ReceivedFile, receive_stream, validate_file
 from search import nfc
 
 _DOC_TYPE = re.compile(r"^[a-z0-9_]{1,64}$")
@@ -35,6 +35,20 @@ def _clean_file_name(name: str | None) -> str:
     return name[:255] or "tai-lieu"
 
 
+def check_can_upload(c: Container, actor: Actor, staff_code: str) -> int:
+    """The staff member's id, if the actor may attach scans to their dossier (before any byte is read)."""
+    with c.uow() as uow:
+        staff = uow.session.scalar(select(Staff).where(Staff.code == staff_code))
+        if staff is None:
+            raise NotFound(f"Không tìm thấy cán bộ có mã {staff_code}.")
+        return check_staff(uow.session, actor, staff, Action.UPLOAD).id
+
+
+def _check_type(document_type: str) -> None:
+    if not _DOC_TYPE.match(document_type):
+        raise InvalidInput("Loại tài liệu chỉ gồm chữ thường không dấu, số và '_' (ví dụ: so_yeu_ly_lich).")
+
+
 def ingest_upload(c: Container, actor: Actor, *, staff_code: str, stream: BinaryIO, file_name: str | None,
                   document_type: str = DEFAULT_DOCUMENT_TYPE) -> IngestOutcome:
     """Receive → validate → store original → record document + job → (after commit) queue it.
@@ -42,23 +56,28 @@ def ingest_upload(c: Container, actor: Actor, *, staff_code: str, stream: Binary
     Nothing is recorded unless the file is valid and its bytes are safely stored; the
     same bytes for the same staff member return the existing document (idempotent).
     """
-    if not _DOC_TYPE.match(document_type):
-        raise InvalidInput("Loại tài liệu chỉ gồm chữ thường không dấu, số và '_' (ví dụ: so_yeu_ly_lich).")
-    with c.uow() as uow:
-        staff = uow.session.scalar(select(Staff).where(Staff.code == staff_code))
-        if staff is None:
-            raise NotFound(f"Không tìm thấy cán bộ có mã {staff_code}.")
-        staff_id = check_staff(uow.session, actor, staff, Action.UPLOAD).id
+    _check_type(document_type)
+    check_can_upload(c, actor, staff_code)
+    received = receive_stream(stream, tmp_dir=c.settings.tmp_dir, max_bytes=c.settings.max_upload_bytes)
+    return ingest_received(c, actor, staff_code=staff_code, received=received, file_name=file_name,
+                           document_type=document_type)
 
+
+def ingest_received(c: Container, actor: Actor, *, staff_code: str, received: ReceivedFile, file_name: str | None,
+                    document_type: str = DEFAULT_DOCUMENT_TYPE) -> IngestOutcome:
+    """The rest of the ingest once the bytes are on local disk (from a stream or a request body).
+
+    Takes `received.path` over: it ends in the object store or is removed.
+    """
     s = c.settings
-    received = receive_stream(stream, tmp_dir=s.tmp_dir, max_bytes=s.max_upload_bytes)
     try:
+        _check_type(document_type)
+        staff_id = check_can_upload(c, actor, staff_code)
         existing = _find(c, staff_id, received.sha256)
         if existing is not None:
             return IngestOutcome(existing, created=False)
         checked = validate_file(received.path, max_pages=s.max_pages, max_image_pixels=s.max_image_pixels)
-        with open(received.path, "rb") as fh:
-            c.store.put_stream(fh, content_type=checked.content_type, expected_sha256=received.sha256)
+        c.store.put_file(received.path, sha256=received.sha256, content_type=checked.content_type)
         with c.uow() as uow:
             doc = Document(staff_id=staff_id, document_type=document_type, file_name=_clean_file_name(file_name),
                            content_type=checked.content_type, sha256=received.sha256, size=received.size,
@@ -145,5 +164,6 @@ def open_original(c: Container, actor: Actor, document_id: int) -> tuple[Documen
     return view, c.store.iter_chunks(view.sha256)
 
 
-__all__ = ["IngestOutcome", "InvalidUpload", "document_pages", "get_document", "ingest_upload",
+__all__ = ["IngestOutcome", "InvalidUpload", "check_can_upload", "document_pages", "get_document", "ingest_received",
+           "ingest_upload",
            "list_documents", "open_original"]

@@ -139,6 +139,21 @@ def test_expected_sha256_mismatch_stores_nothing(store: ObjectStore) -> None:
     assert store.put_stream(io.BytesIO(data), expected_sha256=actual).created is True
 
 
+def test_put_file_stores_a_received_file_under_its_sha256(store: ObjectStore, tmp_path: Path) -> None:
+    data = _unique_bytes("tệp đã nhận")
+    src = tmp_path / "received.bin"
+    src.write_bytes(data)
+    key = hashlib.sha256(data).hexdigest()
+    info = store.put_file(src, sha256=key, content_type="image/png")
+    assert (info.key, info.size, info.created) == (key, len(data), True)
+    with store.open(key) as fh:
+        assert fh.read() == data
+    assert store.stat(key).content_type == "image/png" and store.verify(key)
+    again = tmp_path / "again.bin"
+    again.write_bytes(data)
+    assert store.put_file(again, sha256=key).created is False
+
+
 def test_stat_exists_and_list_keys_see_every_stored_object(store: ObjectStore) -> None:
     a, b = _unique_bytes("a"), _unique_bytes("b") + b"longer"
     ka, kb = _put(store, a, "application/pdf"), _put(store, b, "image/png")

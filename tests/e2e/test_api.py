@@ -83,3 +83,22 @@ def test_openapi_is_served(client):
     spec = client.get("/openapi.json").json()
     assert {"/api/v1/documents", "/api/v1/search", "/api/v1/staff"} <= set(spec["paths"])
     assert client.get("/docs").status_code == 200
+
+
+def test_raw_body_upload_streams_to_the_store_and_checks_before_reading(client, container):
+    _staff(client)
+    data = born_digital_pdf(CV_LINES)
+    r = client.put("/api/v1/staff/NV010/documents/Sơ yếu lý lịch.pdf", params={"document_type": "so_yeu_ly_lich"},
+                   content=data, headers={"Content-Type": "application/octet-stream"})
+    assert r.status_code == 201, r.text
+    doc = r.json()
+    assert (doc["file_name"], doc["document_type"], doc["created"]) == ("Sơ yếu lý lịch.pdf", "so_yeu_ly_lich", True)
+    assert client.get(f"/api/v1/documents/{doc['id']}/original").content == data
+    again = client.put("/api/v1/staff/NV010/documents/b.pdf", content=data)
+    assert again.status_code == 201 and again.json()["created"] is False
+    assert client.put("/api/v1/staff/NV999/documents/x.pdf", content=data).status_code == 404
+    assert client.put("/api/v1/staff/NV010/documents/x.gif", content=b"GIF89a").status_code == 422
+    container.settings.max_upload_bytes = 100
+    r = client.put("/api/v1/staff/NV010/documents/big.pdf", content=data)
+    assert r.status_code == 422 and "quá lớn" in r.json()["detail"]
+    assert list(container.settings.tmp_dir.iterdir()) == []
