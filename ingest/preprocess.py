@@ -77,7 +77,8 @@ def deskew(gray: Image.Image, *, max_deg: float = 5.0) -> Image.Image:
     angle = estimate_skew(gray, max_deg=max_deg)
     if abs(angle) < 0.2:
         return gray
-    return gray.rotate(angle, resample=Image.BICUBIC, expand=True, fillcolor=255)
+    # bilinear is as good as bicubic for text at 300 dpi and about twice as fast
+    return gray.rotate(angle, resample=Image.BILINEAR, expand=True, fillcolor=255)
 
 
 def binarise(gray: Image.Image) -> Image.Image:

@@ -22,8 +22,8 @@ def match_spans(text: str, folded_terms: frozenset[str]) -> list[tuple[int, int]
     spans = []
     for m in TOKEN_RE.finditer(folded):
         if m.group(0) in folded_terms:
-            start = offsets[m.start()]
-            end = offsets[m.end() - 1] + 1
+            start = offsets[m.start()] if offsets is not None else m.start()
+            end = (offsets[m.end() - 1] if offsets is not None else m.end() - 1) + 1
             # Combining marks fold to nothing, so no folded char maps to them: in NFD text
             # the word's trailing marks would fall outside the span (and outside <mark>).
             while end < len(text) and unicodedata.combining(text[end]):

@@ -21,8 +21,19 @@ def test_fold_offsets_point_back_into_the_original():
     text = "Ông Đặng Văn Ơn"
     folded, offsets = fold_with_offsets(text)
     assert folded == "ong dang van on"
+    assert offsets is None  # nothing dropped: indexes line up one to one
+    text = "q\u0301 Đặng"  # q has no precomposed acute form: the mark stays, folding drops it
+    folded, offsets = fold_with_offsets(text)
+    assert folded == "q dang" and offsets is not None
     start = folded.index("dang")
     assert text[offsets[start]:offsets[start + 3] + 1] == "Đặng"
+
+
+def test_fold_agrees_with_the_character_by_character_definition():
+    from search.vietnamese import _fold_char
+
+    sample = "".join(chr(cp) for cp in range(0x20, 0x3000) if not 0xD800 <= cp < 0xE000) + "𝐀𝔸 İ ǆ"
+    assert fold(sample) == "".join(_fold_char(ch) for ch in nfc(sample))
 
 
 def test_has_diacritics():
