@@ -42,6 +42,12 @@ class Settings(BaseSettings):
     root_unit_code: str = "TINH"   # the province (tỉnh/thành phố) at the top of the tree
     root_unit_name: str = "Ủy ban nhân dân tỉnh"
 
+    # web interface (archive/web)
+    web_secret: str = ""      # HMAC key for CSRF tokens and flash cookies. Embedded default: <data>/keys/web.key
+    web_timezone: str = "Asia/Ho_Chi_Minh"  # times are stored in UTC, shown and entered in this zone
+    web_page_size: int = Field(default=20, ge=1, le=200)  # search hits per page
+    web_export_max_rows: int = Field(default=1000, ge=1, le=10_000)  # rows in an XLSX/CSV export
+
     job_lease_seconds: int = 120       # a worker that stops heartbeating loses its job after this
     job_max_attempts: int = 3
     job_requeue_after_seconds: int = 60  # a queued job nobody claimed is re-sent (lost message)

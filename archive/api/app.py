@@ -25,4 +25,7 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     for router in (health_router, routes_accounts.router, routes_staff.router, routes_documents.router,
                    routes_audit.router):
         app.include_router(router, prefix="/api/v1")
+    from archive.web import install_web  # here, not at the top: archive.web imports archive.api's error table
+
+    install_web(app, app.state.container)  # the Vietnamese web pages under /, static files under /static
     return app

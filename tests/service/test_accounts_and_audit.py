@@ -146,3 +146,47 @@ def test_forbidden_is_not_not_found(container):
 
     with pytest.raises(Forbidden):
         update_staff(container, head, "S7", {"grade_code": "01.002"})
+
+
+def test_delegation_lets_the_delegate_manage_and_the_delegator_keep_oversight(container):
+    from archive.services.search import search_pages
+    from archive.services.units import add_unit, delegate
+    from tests.support.documents import born_digital_pdf
+    import io
+
+    from archive.services.documents import ingest_upload
+
+    for code, parent in (("QA", "TINH"), ("XA1", "QA"), ("QC", "TINH")):
+        add_unit(container, SYSTEM, code=code, name=f"Đơn vị {code}", parent_code=parent)
+    add_staff(container, SYSTEM, code="X1", full_name="Vi Văn Ủy", unit_code="XA1")
+    ingest_upload(container, SYSTEM, staff_code="X1", stream=io.BytesIO(born_digital_pdf(["Hồ sơ ủy quyền"])),
+                  file_name="a.pdf")
+    container.queue.drain()
+    make_user(container, "hr_c", "hr_officer", "QC")
+    make_user(container, "hr_a", "hr_officer", "QA")
+    hr_c = accounts.authenticate(container, accounts.login(container, "hr_c", PASSWORD))
+    hr_a = accounts.authenticate(container, accounts.login(container, "hr_a", PASSWORD))
+    from archive.errors import NotFound
+
+    with pytest.raises(NotFound):
+        get_staff(container, hr_c, "X1")
+    assert search_pages(container, hr_c, "uy quyen").total == 0
+
+    delegate(container, SYSTEM, unit_code="XA1", to_code="QC")
+    container.queue.drain()  # re-scopes the indexed pages
+    assert get_staff(container, hr_c, "X1").code == "X1"
+    assert search_pages(container, hr_c, "uy quyen").total == 1
+    assert get_staff(container, hr_a, "X1").code == "X1"  # the delegating side keeps oversight
+    assert search_pages(container, hr_a, "uy quyen").total == 1
+
+
+def test_admin_reset_forces_a_new_password_and_users_change_their_own(container):
+    make_user(container, "nv9", "auditor", "TINH")
+    accounts.reset_password(container, SYSTEM, "nv9", "mat-khau-moi-99")
+    with pytest.raises(Unauthenticated):
+        accounts.login(container, "nv9", PASSWORD)
+    me = accounts.authenticate(container, accounts.login(container, "nv9", "mat-khau-moi-99"))
+    with pytest.raises(InvalidInput, match="hiện tại"):
+        accounts.change_password(container, me, "sai-mat-khau-0", "mat-khau-cua-toi-1")
+    accounts.change_password(container, me, "mat-khau-moi-99", "mat-khau-cua-toi-1")
+    assert accounts.login(container, "nv9", "mat-khau-cua-toi-1").startswith("ss_")

@@ -1,0 +1,34 @@
+"""Mount the web pages, their static files and their error pages on the FastAPI application."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
+
+from archive.bootstrap import Container
+from archive.web import routes_admin, routes_audit, routes_auth, routes_dossier, routes_search, routes_upload
+from archive.web.errors import not_found_or_api
+from archive.web.rendering import STATIC_DIR, build_state
+
+
+class VersionedStaticFiles(StaticFiles):
+    """Static files; a URL carrying ?v=<content hash> is cached for a year (slow networks)."""
+
+    async def get_response(self, path: str, scope: Scope):  # noqa: ANN201
+        response = await super().get_response(path, scope)
+        if b"v=" in scope.get("query_string", b"") and response.status_code == 200:
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        else:
+            response.headers["Cache-Control"] = "no-cache"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+def install_web(app: FastAPI, container: Container) -> None:
+    app.state.web = build_state(container)
+    app.mount("/static", VersionedStaticFiles(directory=STATIC_DIR), name="static")
+    for module in (routes_auth, routes_search, routes_dossier, routes_upload, routes_admin, routes_audit):
+        app.include_router(module.router, include_in_schema=False)
+    app.add_exception_handler(StarletteHTTPException, not_found_or_api)

@@ -1,0 +1,159 @@
+"""Quản trị: the unit tree, accounts (create, revoke, reset password) and catalogs.
+
+Each POST calls one service (units.add_unit, accounts.create_user/revoke_user/reset_password,
+catalogs.upsert_entry), which checks the admin's scope and writes the audit entry; the
+page then redirects (POST → redirect → GET) with a one-time message. A refused or invalid
+form is shown again with the service's message and what was typed (never the password).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from archive.bootstrap import Container
+from archive.catalog_seed import SEED
+from archive.errors import Conflict, InvalidInput, NotFound
+from archive.services import accounts, catalogs, units
+from archive.services.access import Action, Actor, Role, require
+from archive.services.passwords import MIN_LENGTH
+from archive.web import security
+from archive.web.deps import ActorDep, ContainerDep, csrf_protect
+from archive.web.errors import WebRoute
+from archive.web.forms import expiry_utc, parse_date, parse_int
+from archive.web.rendering import finish, render, translator, web_state
+
+router = APIRouter(prefix="/quan-tri", route_class=WebRoute, dependencies=[Depends(csrf_protect)])
+
+Text = Annotated[str, Form()]
+# What a person can fix by editing the form; Forbidden and the rest become error pages.
+FORM_ERRORS = (InvalidInput, Conflict, NotFound)
+
+
+def _done(request: Request, url: str, message: str) -> Response:
+    response = RedirectResponse(url, status_code=303)
+    security.set_flash(web_state(request).secret, request, response, message, "success")
+    return finish(request, response)
+
+
+def _tree(views: list) -> dict:
+    """Units as a forest: roots are units whose parent the caller cannot see."""
+    codes = {v.code for v in views}
+    children: dict[str, list] = {}
+    for v in views:
+        if v.parent_code in codes:
+            children.setdefault(v.parent_code, []).append(v)
+    return {"roots": [v for v in views if v.parent_code not in codes], "children": children}
+
+
+# -- units ---------------------------------------------------------------------
+def _units_page(request: Request, c: Container, actor: Actor, *, form: dict | None = None,
+                error: str | None = None, status: int = 200) -> Response:
+    require(actor, Action.ADMINISTER)
+    views = units.list_units(c, actor)
+    return render(request, "admin_units.html", {"tab": "units", "units": views, "tree": _tree(views),
+                                                "form": form or {}, "error": error}, actor=actor, status=status)
+
+
+@router.get("")
+def admin_home(request: Request, c: ContainerDep, actor: ActorDep) -> Response:
+    return _units_page(request, c, actor)
+
+
+@router.post("/don-vi")
+def add_unit(request: Request, c: ContainerDep, actor: ActorDep, code: Text = "", name: Text = "",
+             parent_code: Text = "") -> Response:
+    try:
+        view = units.add_unit(c, actor, code=code.strip(), name=name, parent_code=parent_code or None)
+    except FORM_ERRORS as exc:
+        form = {"code": code, "name": name, "parent_code": parent_code}
+        return _units_page(request, c, actor, form=form, error=str(exc), status=422)
+    return _done(request, "/quan-tri", translator(request)("units.added", code=view.code))
+
+
+# -- accounts ------------------------------------------------------------------
+def _users_page(request: Request, c: Container, actor: Actor, *, form: dict | None = None,
+                error: str | None = None, status: int = 200, username: str | None = None) -> Response:
+    require(actor, Action.ADMINISTER)
+    username = (request.query_params.get("u", "") if username is None else username).strip()
+    found, find_error = None, None
+    if username:
+        try:
+            found = accounts.get_user(c, actor, username)
+        except FORM_ERRORS as exc:
+            find_error = str(exc)
+    return render(request, "admin_users.html", {
+        "tab": "users", "units": units.list_units(c, actor), "roles": [r.value for r in Role],
+        "form": form or {}, "error": error, "username": username, "found": found, "find_error": find_error,
+        "min_password": MIN_LENGTH,
+    }, actor=actor, status=status)
+
+
+@router.get("/tai-khoan")
+def users_page(request: Request, c: ContainerDep, actor: ActorDep) -> Response:
+    return _users_page(request, c, actor)
+
+
+@router.post("/tai-khoan")
+def create_user(request: Request, c: ContainerDep, actor: ActorDep, username: Text = "", full_name: Text = "",
+                password: Text = "", unit_code: Text = "", role: Text = "", scope_code: Text = "",
+                clearance: Text = "0", expires: Text = "", staff_code: Text = "") -> Response:
+    t = translator(request)
+    form = {"username": username, "full_name": full_name, "unit_code": unit_code, "role": role,
+            "scope_code": scope_code, "clearance": clearance, "expires": expires, "staff_code": staff_code}
+    try:
+        view = accounts.create_user(
+            c, actor, username=username.strip(), password=password, unit_code=unit_code, role=role,
+            scope_code=scope_code or None, full_name=full_name, clearance=parse_int(t, clearance) or 0,
+            staff_code=staff_code.strip() or None, expires_at=expiry_utc(t, parse_date(t, expires)))
+    except FORM_ERRORS as exc:
+        return _users_page(request, c, actor, form=form, error=str(exc), status=422)
+    return _done(request, f"/quan-tri/tai-khoan?u={quote(view.username)}", t("users.created", username=view.username))
+
+
+@router.post("/tai-khoan/{username}/thu-hoi")
+def revoke_user(username: str, request: Request, c: ContainerDep, actor: ActorDep, reason: Text = "") -> Response:
+    accounts.revoke_user(c, actor, username, reason=reason.strip())
+    return _done(request, f"/quan-tri/tai-khoan?u={quote(username)}",
+                 translator(request)("users.revoked", username=username))
+
+
+@router.post("/tai-khoan/{username}/mat-khau")
+def reset_password(username: str, request: Request, c: ContainerDep, actor: ActorDep,
+                   new_password: Text = "") -> Response:
+    try:
+        accounts.reset_password(c, actor, username, new_password)
+    except FORM_ERRORS as exc:
+        return _users_page(request, c, actor, error=str(exc), status=422, username=username)
+    return _done(request, f"/quan-tri/tai-khoan?u={quote(username)}",
+                 translator(request)("users.reset_done", username=username))
+
+
+# -- catalogs ------------------------------------------------------------------
+def _catalog_page(request: Request, c: Container, actor: Actor, name: str, *, form: dict | None = None,
+                  error: str | None = None, status: int = 200) -> Response:
+    require(actor, Action.ADMINISTER)
+    return render(request, "admin_catalogs.html", {
+        "tab": "catalogs", "catalog_names": list(SEED), "catalog": name,
+        "entries": catalogs.list_catalog(c, name, include_inactive=True), "form": form or {}, "error": error,
+    }, actor=actor, status=status)
+
+
+@router.get("/danh-muc")
+def catalogs_page(request: Request, c: ContainerDep, actor: ActorDep, ten: str = "loai_tai_lieu") -> Response:
+    return _catalog_page(request, c, actor, ten)
+
+
+@router.post("/danh-muc/{catalog}")
+def save_entry(catalog: str, request: Request, c: ContainerDep, actor: ActorDep, code: Text = "", name: Text = "",
+               active: Annotated[str | None, Form()] = None) -> Response:
+    try:
+        entry = catalogs.upsert_entry(c, actor, catalog, code.strip(), name=name, active=active is not None)
+    except FORM_ERRORS as exc:
+        return _catalog_page(request, c, actor, catalog, form={"code": code, "name": name}, error=str(exc),
+                             status=422)
+    return _done(request, f"/quan-tri/danh-muc?ten={quote(catalog)}",
+                 translator(request)("catalogs.saved", code=entry.code))
