@@ -11,6 +11,7 @@ from PIL import Image, ImageSequence
 from pypdf import PdfReader
 
 from ingest.ocr import OcrResult, ocr_image
+from ingest.render import rasterise_pdf_page
 from search.vietnamese import nfc
 
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
@@ -40,18 +41,6 @@ def _has_text_layer(text: str, min_letters: int) -> bool:
     return len(_LETTER.findall(text)) >= min_letters
 
 
-def _rasterise_pdf_page(path: Path, index: int, dpi: int) -> Image.Image:
-    import pypdfium2 as pdfium  # rendering only when a page needs OCR
-
-    pdf = pdfium.PdfDocument(str(path))
-    try:
-        page = pdf[index]
-        bitmap = page.render(scale=dpi / 72, grayscale=True)
-        return bitmap.to_pil().copy()
-    finally:
-        pdf.close()
-
-
 def extract_pdf(path: Path, opts: ExtractOptions, ocr: OcrFn) -> Iterator[PageText]:
     reader = PdfReader(str(path), strict=False)
     for i, page in enumerate(reader.pages):
@@ -62,7 +51,7 @@ def extract_pdf(path: Path, opts: ExtractOptions, ocr: OcrFn) -> Iterator[PageTe
         if _has_text_layer(layer, opts.text_layer_min_chars):
             yield PageText(number=i + 1, text=layer, confidence=100.0, source="text_layer")
             continue
-        result = ocr(_rasterise_pdf_page(path, i, opts.dpi))
+        result = ocr(rasterise_pdf_page(path, i, dpi=opts.dpi))
         yield PageText(number=i + 1, text=result.text, confidence=result.confidence, source="ocr")
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+import os
 import re
+import shutil
 from dataclasses import dataclass
 from typing import BinaryIO, Iterator
 
@@ -18,6 +21,7 @@ from archive.services import audit
 from archive.services.access import SYSTEM, Action, Actor, check_staff
 from archive.services.views import DocumentView, PageView
 from ingest import InvalidUpload, ReceivedFile, receive_stream, validate_file
+from ingest.render import page_image as render_page
 from search import nfc
 
 _DOC_TYPE = re.compile(r"^[a-z0-9_]{1,64}$")
@@ -164,6 +168,35 @@ def open_original(c: Container, actor: Actor, document_id: int) -> tuple[Documen
     return view, c.store.iter_chunks(view.sha256)
 
 
-__all__ = ["IngestOutcome", "InvalidUpload", "check_can_upload", "document_pages", "get_document", "ingest_received",
+THUMB_WIDTHS = (160, 1000)  # thumbnail and viewer sizes; a fixed set so requests cannot make us render any size
+
+
+def page_image(c: Container, actor: Actor, document_id: int, page: int, *, width: int) -> bytes:
+    """A PNG of one page of the original (a derivative, cached under the data dir by content hash)."""
+    if width not in THUMB_WIDTHS:
+        raise InvalidInput(f"Chiều rộng ảnh phải là một trong {THUMB_WIDTHS}.")
+    doc = get_document(c, actor, document_id)
+    if not 1 <= page <= max(doc.page_count, 1):
+        raise NotFound(f"Tài liệu số {document_id} không có trang {page}.")
+    cache = c.settings.data_dir / "derivatives" / doc.sha256[:2] / f"{doc.sha256}-p{page}-w{width}.png"
+    if cache.exists():
+        return cache.read_bytes()
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    work = c.settings.tmp_dir / f"thumb-{os.getpid()}-{document_id}-{page}"
+    try:
+        with open(work, "wb") as out, c.store.open(doc.sha256) as src:
+            shutil.copyfileobj(src, out, 1 << 20)
+        kind = "pdf" if doc.content_type == "application/pdf" else "image"
+        buf = io.BytesIO()
+        render_page(work, kind, page, width_px=width).save(buf, format="PNG", optimize=True)
+    finally:
+        work.unlink(missing_ok=True)
+    tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_bytes(buf.getvalue())
+    os.replace(tmp, cache)
+    return buf.getvalue()
+
+
+__all__ = ["IngestOutcome", "InvalidUpload", "check_can_upload", "document_pages", "page_image", "get_document", "ingest_received",
            "ingest_upload",
            "list_documents", "open_original"]

@@ -196,7 +196,7 @@ MESSAGES: dict[str, str] = {
     "viewer.empty_page": "(No text on this page.)",
     "viewer.not_ready": "The document is not processed yet ({state}); its text appears once indexed.",
     "viewer.back": "« Back to the dossier of {name}",
-    "viewer.thumbnail_note": "Page images are not shown; download the original to see the scan.",
+    "viewer.scan_alt": "Scan of page {n}",
     "upload.title": "Upload documents to a dossier",
     "upload.staff": "Staff code",
     "upload.staff_help": "For example NV001. The name appears when the code is valid.",

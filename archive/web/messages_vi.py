@@ -202,7 +202,7 @@ MESSAGES: dict[str, str] = {
     "viewer.empty_page": "(Trang không có chữ.)",
     "viewer.not_ready": "Tài liệu chưa xử lý xong ({state}); nội dung sẽ có sau khi lập chỉ mục.",
     "viewer.back": "« Về hồ sơ {name}",
-    "viewer.thumbnail_note": "Ảnh trang chưa được hiển thị; tải bản gốc để xem bản quét.",
+    "viewer.scan_alt": "Bản quét trang {n}",
     # upload
     "upload.title": "Tải tài liệu lên hồ sơ",
     "upload.staff": "Mã cán bộ",

@@ -133,6 +133,18 @@ def page_viewer(code: str, document_id: int, request: Request, c: ContainerDep, 
     return render(request, "page.html", context, actor=actor)
 
 
+@router.get("/ho-so/{code}/tai-lieu/{document_id}/trang/{number}.png")
+def page_png(code: str, document_id: int, number: int, request: Request, c: ContainerDep, actor: ActorDep) -> Response:
+    """The scan of one page (thumbnail with ?w=160, viewer size with ?w=1000)."""
+    _document_of(c, actor, code, document_id)
+    try:
+        width = int(request.query_params.get("w", "160"))
+    except ValueError:
+        width = 0
+    png = documents.page_image(c, actor, document_id, number, width=width)
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=86400"})
+
+
 @router.get("/ho-so/{code}/tai-lieu/{document_id}/ban-goc")
 def download_original(code: str, document_id: int, request: Request, c: ContainerDep, actor: ActorDep) -> Response:
     _document_of(c, actor, code, document_id)

@@ -5,7 +5,7 @@ import io
 import pytest
 from sqlalchemy import func, select
 
-from archive.errors import NotFound
+from archive.errors import InvalidInput, NotFound
 from archive.models import Document, Job, Page
 from archive.services.documents import document_pages, get_document, ingest_upload
 from archive.services.search import search_pages
@@ -153,3 +153,28 @@ def test_original_is_kept_byte_for_byte(container, staff):
     with container.store.open(out.document.sha256) as fh:
         assert fh.read() == data
     assert container.store.verify(out.document.sha256)
+
+
+def test_page_images_are_rendered_for_pdfs_and_multipage_tiffs_and_cached(container, staff):
+    from io import BytesIO as _B
+
+    from PIL import Image
+
+    from archive.services.documents import page_image
+
+    pdf = _ingest(container, born_digital_pdf(CV_LINES, pages=2), "cv.pdf").document
+    img, _ = rendered_page(["Trang một"])
+    buf = _B()
+    img.save(buf, format="TIFF", save_all=True, append_images=[rendered_page(["Trang hai"])[0]])
+    tiff = _ingest(container, buf.getvalue(), "scan.tif").document
+    first = {}
+    for doc, page in ((pdf, 2), (tiff, 2)):
+        first[doc.id] = png = page_image(container, SYSTEM, doc.id, page, width=160)
+        thumb = Image.open(_B(png))
+        assert thumb.format == "PNG" and thumb.width == 160 and thumb.height > 200  # A4 portrait
+    assert len(list((container.settings.data_dir / "derivatives").rglob("*.png"))) == 2
+    assert page_image(container, SYSTEM, pdf.id, 2, width=160) == first[pdf.id]  # served from the cache
+    with pytest.raises(NotFound):
+        page_image(container, SYSTEM, pdf.id, 3, width=160)
+    with pytest.raises(InvalidInput):
+        page_image(container, SYSTEM, pdf.id, 1, width=123)

@@ -236,3 +236,17 @@ def test_auditor_page_filters_by_local_dates_and_verifies_the_chain(app, contain
     assert "Không có mục nào phù hợp." in client.get("/kiem-tra", params={"den_ngay": "01/01/2000"}).text
     assert "Ngày phải có dạng dd/mm/yyyy" in client.get("/kiem-tra", params={"tu_ngay": "2000"}).text
     assert "Toàn vẹn: đã kiểm tra" in client.get("/kiem-tra", params={"xac_minh": "1"}).text
+
+
+def test_dossier_shows_thumbnails_and_the_viewer_shows_the_scan_beside_the_text(app):
+    client = login(app, "hr.q1")
+    dossier = client.get("/ho-so/NV001").text
+    thumb = re.search(r'src="(/ho-so/NV001/tai-lieu/(\d+)/trang/1\.png\?w=160)"', dossier)
+    assert thumb, "no thumbnail on the dossier page"
+    r = client.get(thumb.group(1))
+    assert r.status_code == 200 and r.headers["content-type"] == "image/png" and r.content[:8] == b"\x89PNG\r\n\x1a\n"
+    viewer = client.get(f"/ho-so/NV001/tai-lieu/{thumb.group(2)}").text
+    assert f"/ho-so/NV001/tai-lieu/{thumb.group(2)}/trang/1.png?w=1000" in viewer and "Bản quét trang 1" in viewer
+    assert client.get(f"/ho-so/NV001/tai-lieu/{thumb.group(2)}/trang/1.png?w=7").status_code == 422
+    other = re.search(r"/tai-lieu/(\d+)", login(app, "quantri").get("/ho-so/NV201").text).group(1)
+    assert client.get(f"/ho-so/NV201/tai-lieu/{other}/trang/1.png").status_code == 404  # out of scope
