@@ -74,8 +74,8 @@ class BareTantivy:
         parts = []
         for clause in parse_query(q.text).clauses:
             words = list(clause.folded)
-            query = (t.Query.term_query(self.schema, "text_folded", words[0]) if len(words) == 1
-                     else t.Query.phrase_query(self.schema, "text_folded", words))
+            query = (t.Query.term_query(self.schema, "all_folded", words[0]) if len(words) == 1
+                     else t.Query.phrase_query(self.schema, "all_folded", words))
             parts.append((t.Occur.Must, query))
         parts.append((t.Occur.Must, t.Query.term_set_query(self.schema, "status", [q.status])))
         query = t.Query.boolean_query(parts)

@@ -27,14 +27,15 @@ from search.query_syntax import Clause, parse_query
 from search.vietnamese import folded_tokens, nfc, tokens
 
 # Bump when the mapping changes: an alias over an older mapping must be rebuilt from the DB.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # The same weights as the tantivy adapter, so that both rank alike.
 EXACT_BOOST = 2.0  # exact-diacritic matches outrank folded-only ones
 NAME_BOOST = 1.5   # a hit in the staff member's name outranks one in body text
 FACET_SIZE = 1000
 BULK_CHUNK = 500
 # Derived token fields are searched, never shown: keep them out of _source.
-_DERIVED = ("text_exact", "text_folded", "staff_name_exact", "staff_name_folded")
+_DERIVED = ("all_folded", "text_exact", "staff_name_exact", "staff_name_folded")
+FIELD_GAP = "¶"  # as in the tantivy adapter: between name and text, never a query token
 
 _TOKENS = {"type": "text", "analyzer": "whitespace"}
 MAPPING: dict[str, Any] = {
@@ -48,7 +49,9 @@ MAPPING: dict[str, Any] = {
         "text": {"type": "text", "index": False},
         "staff_name": {"type": "text", "index": False},
         "text_exact": _TOKENS,
-        "text_folded": _TOKENS,
+        # folded name + FIELD_GAP + folded text: every clause must match this one field;
+        # name and exact-diacritic matches only add score (same shape as the tantivy adapter)
+        "all_folded": _TOKENS,
         "staff_name_exact": _TOKENS,
         "staff_name_folded": _TOKENS,
         # scope_units holds an array; a keyword field takes one value or many alike.
@@ -210,7 +213,7 @@ class ElasticsearchIndex:
             "text": text,
             "staff_name": name,
             "text_exact": _joined(tokens(text)),
-            "text_folded": _joined(folded_tokens(text)),
+            "all_folded": f"{_joined(folded_tokens(name))} {FIELD_GAP} {_joined(folded_tokens(text))}",
             "staff_name_exact": _joined(tokens(name)),
             "staff_name_folded": _joined(folded_tokens(name)),
             "staff_code": nfc(d.staff_code),
@@ -265,17 +268,17 @@ class ElasticsearchIndex:
 
     # -- reading ---------------------------------------------------------------
     @staticmethod
-    def _clause_query(clause: Clause) -> dict[str, Any]:
-        def on(field: str, words: tuple[str, ...], boost: float) -> dict[str, Any]:
+    def _clause_queries(clause: Clause) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """The required match of one word or phrase, and the optional boosts that rank it."""
+        def on(field: str, words: tuple[str, ...], boost: float = 1.0) -> dict[str, Any]:
             kind = "match_phrase" if len(words) > 1 else "match"
             return {kind: {field: {"query": _joined(words), "boost": boost}}}
 
-        return {"bool": {"should": [
-            on("text_folded", clause.folded, 1.0),
+        return on("all_folded", clause.folded), [
             on("staff_name_folded", clause.folded, NAME_BOOST),
             on("text_exact", clause.exact, EXACT_BOOST),
             on("staff_name_exact", clause.exact, EXACT_BOOST * NAME_BOOST),
-        ], "minimum_should_match": 1}}
+        ]
 
     @staticmethod
     def _filters(filters: dict[str, tuple[str, ...]]) -> list[dict[str, Any]]:
@@ -311,10 +314,15 @@ class ElasticsearchIndex:
             if name not in FILTER_FIELDS:
                 raise SearchError(f"cannot facet on {name!r}")
         parsed = parse_query(query.text)
-        must = [self._clause_query(c) for c in parsed.clauses] or [{"match_all": {}}]
+        must: list[dict[str, Any]] = []
+        should: list[dict[str, Any]] = []
+        for clause in parsed.clauses:
+            required, boosts = self._clause_queries(clause)
+            must.append(required)
+            should += boosts
         filters = self._filters(query.filters) + self._access_filters(query)
         body: dict[str, Any] = {
-            "query": {"bool": {"must": must, "filter": filters}},
+            "query": {"bool": {"must": must or [{"match_all": {}}], "should": should, "filter": filters}},
             "from": max(query.offset, 0),
             "size": max(query.limit, 0),
             "track_total_hits": True,

@@ -19,7 +19,7 @@ from search.query_syntax import Clause, parse_query
 from search.vietnamese import folded_tokens, nfc, tokens
 
 # Bump when the schema changes: an index written with another version is rebuilt from the DB.
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 EXACT_BOOST = 2.0  # exact-diacritic matches outrank folded-only ones
 NAME_BOOST = 1.5   # a hit in the staff member's name outranks one in body text
 
@@ -30,6 +30,7 @@ NAME_BOOST = 1.5   # a hit in the staff member's name outranks one in body text
 _TOKENS = dict(stored=False, tokenizer_name="whitespace", index_option="position")
 _MULTI_VALUED = ("scope_units",)
 _KEYWORDS = (*(f for f in FILTER_FIELDS if f not in _MULTI_VALUED), "birth_date")
+FIELD_GAP = "¶"  # between name and text in all_folded: never a query token, so no phrase spans it
 # Signed: tantivy-py hands Python ints over as i64, which never matches a u64 field.
 _INTEGERS = ("restriction", "birth_year")
 
@@ -44,7 +45,10 @@ def _schema() -> tantivy.Schema:
     b.add_unsigned_field("page", stored=True, indexed=True)
     b.add_bytes_field("text", stored=True, indexed=False)
     b.add_text_field("staff_name", stored=True, tokenizer_name="raw")
-    for name in ("text_exact", "text_folded", "staff_name_exact", "staff_name_folded"):
+    # all_folded = folded name + a separator token + folded text: each query clause must match
+    # this ONE field (fast: one postings list, skipping works); name and exact-diacritic
+    # matches are optional clauses that only add score.
+    for name in ("all_folded", "text_exact", "staff_name_exact", "staff_name_folded"):
         b.add_text_field(name, **_TOKENS)
     for name in FILTER_FIELDS:
         b.add_text_field(name, stored=True, fast=True, tokenizer_name="raw")
@@ -86,7 +90,7 @@ class TantivyIndex:
     # -- writing -------------------------------------------------------------
     def _write(self, fn) -> None:
         try:
-            writer = self._index.writer(heap_size=self._writer_heap, num_threads=1)
+            writer = self._index.writer(heap_size=self._writer_heap, num_threads=0)  # 0: one per core
         except ValueError as exc:  # lock held by another writer
             raise SearchError(f"tantivy index is locked by another writer: {exc}") from exc
         try:
@@ -115,9 +119,10 @@ class TantivyIndex:
                 doc.add_bytes("text", text.encode("utf-8"))
                 doc.add_text("staff_name", name)
                 doc.add_text("text_exact", " ".join(tokens(text)))
-                doc.add_text("text_folded", " ".join(folded_tokens(text)))
+                folded_name = " ".join(folded_tokens(name))
+                doc.add_text("all_folded", f"{folded_name} {FIELD_GAP} {' '.join(folded_tokens(text))}")
                 doc.add_text("staff_name_exact", " ".join(tokens(name)))
-                doc.add_text("staff_name_folded", " ".join(folded_tokens(name)))
+                doc.add_text("staff_name_folded", folded_name)
                 for field in _KEYWORDS:
                     doc.add_text(field, nfc(getattr(d, field)))
                 for unit in _unit_codes(d.scope_units):
@@ -140,19 +145,19 @@ class TantivyIndex:
         self._write(lambda w: w.delete_all_documents())
 
     # -- reading -------------------------------------------------------------
-    def _clause_query(self, clause: Clause) -> tantivy.Query:
+    def _clause_queries(self, clause: Clause) -> tuple[tantivy.Query, list[tantivy.Query]]:
+        """The required match of one word or phrase, and the optional boosts that rank it."""
         def on(field: str, words: tuple[str, ...]) -> tantivy.Query:
             if len(words) == 1:
                 return tantivy.Query.term_query(self.schema, field, words[0])
             return tantivy.Query.phrase_query(self.schema, field, list(words))
 
-        should = tantivy.Occur.Should
-        return tantivy.Query.boolean_query([
-            (should, on("text_folded", clause.folded)),
-            (should, tantivy.Query.boost_query(on("staff_name_folded", clause.folded), NAME_BOOST)),
-            (should, tantivy.Query.boost_query(on("text_exact", clause.exact), EXACT_BOOST)),
-            (should, tantivy.Query.boost_query(on("staff_name_exact", clause.exact), EXACT_BOOST * NAME_BOOST)),
-        ])
+        boost = tantivy.Query.boost_query
+        return on("all_folded", clause.folded), [
+            boost(on("staff_name_folded", clause.folded), NAME_BOOST),
+            boost(on("text_exact", clause.exact), EXACT_BOOST),
+            boost(on("staff_name_exact", clause.exact), EXACT_BOOST * NAME_BOOST),
+        ]
 
     def _filter_query(self, filters: dict[str, tuple[str, ...]]) -> list[tuple[tantivy.Occur, tantivy.Query]]:
         out = []
@@ -187,7 +192,11 @@ class TantivyIndex:
 
     def _build(self, query: SearchQuery):
         parsed = parse_query(query.text)
-        parts = [(tantivy.Occur.Must, self._clause_query(c)) for c in parsed.clauses]
+        parts = []
+        for clause in parsed.clauses:
+            required, boosts = self._clause_queries(clause)
+            parts.append((tantivy.Occur.Must, required))
+            parts += [(tantivy.Occur.Should, b) for b in boosts]
         parts += self._filter_query(query.filters)
         parts += self._access_query(query)
         if not parts:
