@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import BinaryIO, Iterator
 
 from storage.port import (
-    InvalidKey,
+    KEY_PATTERN,
+    check_key as _check_key,
     ObjectCorrupted,
     ObjectInfo,
     ObjectNotFound,
@@ -29,14 +30,7 @@ from storage.port import (
     RetentionMode,
 )
 
-_KEY = re.compile(r"^[0-9a-f]{64}$")
 _CHUNK = 1 << 20
-
-
-def _check_key(key: str) -> str:
-    if not _KEY.match(key):
-        raise InvalidKey(f"not a SHA-256 key: {key!r}")
-    return key
 
 
 def _fsync_dir(path: Path) -> None:
@@ -170,7 +164,7 @@ class LocalFsStore:
 
     def list_keys(self) -> Iterator[str]:
         for path in sorted((self.root / "objects").glob("*/*/*")):
-            if _KEY.match(path.name):
+            if KEY_PATTERN.match(path.name):
                 yield path.name
 
     def delete(self, key: str, *, bypass_governance: bool = False) -> None:

@@ -10,6 +10,7 @@ behave the same way.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -34,6 +35,16 @@ class ObjectCorrupted(StorageError):
 
 class InvalidKey(StorageError):
     """A key that is not a lowercase hex SHA-256."""
+
+
+KEY_PATTERN = re.compile(r"^[0-9a-f]{64}$")  # lowercase hex SHA-256: the only valid object key
+
+
+def check_key(key: str) -> str:
+    """The key itself, or InvalidKey: every adapter validates keys the same way."""
+    if not isinstance(key, str) or not KEY_PATTERN.match(key):
+        raise InvalidKey(f"not a SHA-256 key: {key!r}")
+    return key
 
 
 class RetentionMode(str, enum.Enum):

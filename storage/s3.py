@@ -40,7 +40,8 @@ from minio.time import from_iso8601utc
 from minio.xml import marshal
 
 from storage.port import (
-    InvalidKey,
+    KEY_PATTERN,
+    check_key as _check_key,
     ObjectCorrupted,
     ObjectInfo,
     ObjectNotFound,
@@ -50,7 +51,6 @@ from storage.port import (
     StorageError,
 )
 
-_KEY = re.compile(r"^[0-9a-f]{64}$")
 _CHUNK = 1 << 20
 _PART = 16 << 20  # single PUT (server-checked SHA-256) up to this size; multipart above
 _NOT_FOUND = {"NoSuchKey", "NoSuchVersion", "NoSuchBucket", "ResourceNotFound"}
@@ -59,12 +59,6 @@ _NOT_FOUND = {"NoSuchKey", "NoSuchVersion", "NoSuchBucket", "ResourceNotFound"}
 _LOCKED = {"AccessDenied", "ObjectLocked"}
 _LOCK_WORDS = ("worm", "object lock", "retention", "legal hold")
 _S3_MODE = {RetentionMode.GOVERNANCE: GOVERNANCE, RetentionMode.COMPLIANCE: COMPLIANCE}
-
-
-def _check_key(key: str) -> str:
-    if not _KEY.match(key):
-        raise InvalidKey(f"not a SHA-256 key: {key!r}")
-    return key
 
 
 def _is_lock_refusal(code: str | None, message: str | None) -> bool:
@@ -228,7 +222,7 @@ class S3Store:
     def list_keys(self) -> Iterator[str]:
         try:
             for obj in self.client.list_objects(self.bucket, recursive=True):
-                if obj.object_name and _KEY.match(obj.object_name):
+                if obj.object_name and KEY_PATTERN.match(obj.object_name):
                     yield obj.object_name
         except S3Error as exc:
             if exc.code != "NoSuchBucket":

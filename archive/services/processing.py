@@ -85,11 +85,16 @@ def run_job(c: Container, job_id: int, worker_id: str) -> str:
     return "done"
 
 
-def page_docs(session, doc: Document) -> list[PageDoc]:  # noqa: ANN001
-    """Search documents of a document's pages, with the staff fields and the access scope."""
+def page_docs(session, doc: Document, scopes: dict[int, tuple[str, ...]] | None = None) -> list[PageDoc]:  # noqa: ANN001
+    """Search documents of a document's pages, with the staff fields and the access scope.
+
+    `scopes` caches scope codes by unit id across a batch (many documents share a unit)."""
     staff = doc.staff
     birth = staff.birth_date.isoformat() if staff.birth_date else ""
-    scope = scope_codes(session, staff.unit)
+    scopes = {} if scopes is None else scopes
+    if staff.unit_id not in scopes:
+        scopes[staff.unit_id] = scope_codes(session, staff.unit)
+    scope = scopes[staff.unit_id]
     return [
         PageDoc(document_id=doc.id, page=p.number, text=p.text, staff_code=staff.code,
                 staff_name=staff.full_name, status=staff.status, unit=staff.unit.code,
@@ -119,7 +124,8 @@ def index_pending(c: Container, *, batch: int = 200) -> int:
             reindexed = [d.id for d in docs if d.indexed_at is not None]
             if reindexed:  # pages may have shrunk since the last run
                 c.index.delete_documents(reindexed)
-            c.index.upsert([pd for d in docs for pd in page_docs(uow.session, d)])
+            scopes: dict[int, tuple[str, ...]] = {}
+            c.index.upsert([pd for d in docs for pd in page_docs(uow.session, d, scopes)])
             ids = [d.id for d in docs]
             uow.session.execute(
                 update(Document).where(Document.id.in_(ids), Document.state == DocumentState.INDEXING.value)

@@ -73,7 +73,12 @@ def list_units(c: Container, actor: Actor) -> list[UnitView]:
     with c.uow() as uow:
         s = uow.session
         units = s.scalars(select(Unit).order_by(Unit.path)).all()
-        views = [_view(s, u) for u in units]
+        by_id = {u.id: u for u in units}  # one query; every path is resolved from this map
+        views = []
+        for u in units:
+            chain = [by_id[int(i)] for i in u.path.strip("/").split("/") if i and int(i) in by_id]
+            views.append(UnitView(code=u.code, name=u.name, parent_code=chain[-2].code if len(chain) > 1 else None,
+                                  path=tuple(x.code for x in chain)))
     if actor.is_system:
         return views
     visible = actor.units_for(Action.READ) | actor.units_for(Action.ADMINISTER)
