@@ -27,7 +27,7 @@ from search.query_syntax import Clause, parse_query
 from search.vietnamese import folded_tokens, nfc, tokens
 
 # Bump when the mapping changes: an alias over an older mapping must be rebuilt from the DB.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # 4: tokens from the shared tantivy analyzers (ß → ss, ø → o, ² → 2 …)
 # The same weights as the tantivy adapter, so that both rank alike.
 EXACT_BOOST = 2.0  # exact-diacritic matches outrank folded-only ones
 NAME_BOOST = 1.5   # a hit in the staff member's name outranks one in body text

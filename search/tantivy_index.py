@@ -16,21 +16,21 @@ import tantivy
 from search.highlight import snippet
 from search.port import FILTER_FIELDS, IndexSchemaOutdated, PageDoc, SearchError, SearchHit, SearchQuery, SearchResult
 from search.query_syntax import Clause, parse_query
-from search.vietnamese import folded_tokens, nfc, tokens
+from search.vietnamese import EXACT_ANALYZER, FOLDED_ANALYZER, exact_analyzer, folded_analyzer, nfc
 
 # Bump when the schema changes: an index written with another version is rebuilt from the DB.
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 EXACT_BOOST = 2.0  # exact-diacritic matches outrank folded-only ones
 NAME_BOOST = 1.5   # a hit in the staff member's name outranks one in body text
 
-# Tokens are cut in Python (search.vietnamese) and handed over space-joined to the built-in
-# `whitespace` tokenizer, exactly as the Elasticsearch adapter does: tantivy's `default`
-# tokenizer would drop tokens over 40 bytes and cut differently from ES, and the same query
-# must find the same pages on both engines. The text a person reads is kept as stored bytes.
-_TOKENS = dict(stored=False, tokenizer_name="whitespace", index_option="position")
+# Words are cut and folded inside tantivy by the analyzers search.vietnamese defines (and the
+# Elasticsearch adapter and the query parser use the same ones), registered on the index under
+# their names: no Python pass over the page text while indexing. The exact-text fields are
+# stored, so the text a person reads is the field that is searched.
+_EXACT = dict(tokenizer_name=EXACT_ANALYZER, index_option="position")
+_FOLDED = dict(stored=False, tokenizer_name=FOLDED_ANALYZER, index_option="position")
 _MULTI_VALUED = ("scope_units",)
 _KEYWORDS = (*(f for f in FILTER_FIELDS if f not in _MULTI_VALUED), "birth_date")
-FIELD_GAP = "¶"  # between name and text in all_folded: never a query token, so no phrase spans it
 # Signed: tantivy-py hands Python ints over as i64, which never matches a u64 field.
 _INTEGERS = ("restriction", "birth_year")
 
@@ -43,13 +43,14 @@ def _schema() -> tantivy.Schema:
     # matches a u64 term, so deletes by document go through this field.
     b.add_text_field("document_key", stored=False, tokenizer_name="raw")
     b.add_unsigned_field("page", stored=True, indexed=True)
-    b.add_bytes_field("text", stored=True, indexed=False)
-    b.add_text_field("staff_name", stored=True, tokenizer_name="raw")
-    # all_folded = folded name + a separator token + folded text: each query clause must match
-    # this ONE field (fast: one postings list, skipping works); name and exact-diacritic
+    b.add_text_field("text_exact", stored=True, **_EXACT)
+    b.add_text_field("staff_name_exact", stored=True, **_EXACT)
+    # all_folded holds two values, the name then the text: each query clause must match this
+    # ONE field (fast: one postings list, skipping works), and tantivy leaves a position gap
+    # between values so no phrase runs from the name into the text. Name and exact-diacritic
     # matches are optional clauses that only add score.
-    for name in ("all_folded", "text_exact", "staff_name_exact", "staff_name_folded"):
-        b.add_text_field(name, **_TOKENS)
+    b.add_text_field("all_folded", **_FOLDED)
+    b.add_text_field("staff_name_folded", **_FOLDED)
     for name in FILTER_FIELDS:
         b.add_text_field(name, stored=True, fast=True, tokenizer_name="raw")
     b.add_text_field("birth_date", stored=True, tokenizer_name="raw")
@@ -77,6 +78,8 @@ class TantivyIndex:
                 "run `archive reindex --rebuild`"
             )
         self._index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
+        self._index.register_tokenizer(EXACT_ANALYZER, exact_analyzer())
+        self._index.register_tokenizer(FOLDED_ANALYZER, folded_analyzer())
         if not marker.exists():
             marker.write_text(SCHEMA_VERSION)
         self._writer_heap = writer_heap
@@ -116,13 +119,11 @@ class TantivyIndex:
                 doc.add_unsigned("document_id", d.document_id)
                 doc.add_text("document_key", str(d.document_id))
                 doc.add_unsigned("page", d.page)
-                doc.add_bytes("text", text.encode("utf-8"))
-                doc.add_text("staff_name", name)
-                doc.add_text("text_exact", " ".join(tokens(text)))
-                folded_name = " ".join(folded_tokens(name))
-                doc.add_text("all_folded", f"{folded_name} {FIELD_GAP} {' '.join(folded_tokens(text))}")
-                doc.add_text("staff_name_exact", " ".join(tokens(name)))
-                doc.add_text("staff_name_folded", folded_name)
+                doc.add_text("text_exact", text)
+                doc.add_text("staff_name_exact", name)
+                doc.add_text("all_folded", name)
+                doc.add_text("all_folded", text)
+                doc.add_text("staff_name_folded", name)
                 for field in _KEYWORDS:
                     doc.add_text(field, nfc(getattr(d, field)))
                 for unit in _unit_codes(d.scope_units):
@@ -216,9 +217,9 @@ class TantivyIndex:
                 doc = searcher.doc(address)
                 hits.append(SearchHit(
                     document_id=int(doc["document_id"][0]), page=int(doc["page"][0]), score=float(score),
-                    staff_code=doc["staff_code"][0], staff_name=doc["staff_name"][0],
+                    staff_code=doc["staff_code"][0], staff_name=doc["staff_name_exact"][0],
                     status=doc["status"][0], unit=doc["unit"][0], document_type=doc["document_type"][0],
-                    snippet=snippet(bytes(doc["text"][0]).decode("utf-8"), parsed.folded_terms),
+                    snippet=snippet(doc["text_exact"][0], parsed.folded_terms),
                 ))
         facets: dict[str, dict[str, int]] = {}
         if query.facets:

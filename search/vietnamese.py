@@ -1,9 +1,14 @@
 """Vietnamese text for matching: NFC for storage and display, a folded form for matching.
 
-TCVN 6909:2001 text is Unicode NFC. Folding (bỏ dấu) = NFD, drop combining marks, map
-đ/Đ → d (đ is a letter of its own, not d plus a mark, so NFD leaves it alone), lowercase.
-Every search adapter indexes the folded form and folds queries with the same function, so
-"nguyen van an" matches "Nguyễn Văn An" on every engine alike.
+TCVN 6909:2001 text is Unicode NFC. Folding (bỏ dấu) drops the marks and maps đ/Đ → d
+(đ is a letter of its own, not d plus a mark), lowercased: "Đặng Thị Ánh" → "dang thi anh".
+
+There is ONE definition of words and of folding: two tantivy text analyzers built here —
+`simple` tokenizer (runs of letters/digits) → lowercase, and `simple` → ASCII folding (which
+maps every Vietnamese letter, đ and ð included, to its base letter) → lowercase. The tantivy index
+registers them and tokenises inside Rust while indexing (no Python pass over the text);
+queries, the Elasticsearch adapter (which is sent tokens) and highlighting use the very same
+analyzers through `tokens` / `folded_tokens` / `fold`, so every engine finds the same pages.
 """
 
 from __future__ import annotations
@@ -12,10 +17,32 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_D_MAP = {"đ": "d", "Đ": "d", "ð": "d", "Ð": "d"}
-# A token is a run of letters or digits; tantivy's default tokenizer and ES's standard
-# analyzer both cut on everything else, and so does this module.
+import tantivy
+
+EXACT_ANALYZER = "vi_exact"    # name under which the tantivy index registers exact_analyzer()
+FOLDED_ANALYZER = "vi_folded"  # … and folded_analyzer()
+
+# A token is a run of letters or digits (Rust's char::is_alphanumeric in tantivy's `simple`
+# tokenizer). Highlighting scans folded text with this regex; for Vietnamese and every other
+# script written with precomposed letters it cuts exactly where the analyzers do.
 TOKEN_RE = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def exact_analyzer() -> tantivy.TextAnalyzer:
+    """Words, lowercased, diacritics kept (text_exact fields)."""
+    return tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).filter(tantivy.Filter.lowercase()).build()
+
+
+def folded_analyzer() -> tantivy.TextAnalyzer:
+    """Words, folded then lowercased (all_folded, staff_name_folded fields). Folding first is
+    faster (lowercasing then takes its ASCII path) and always ends lowercase: 'İ' → 'i', where
+    lowercase-then-fold would leave a dotted i (i + U+0307)."""
+    return (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+            .filter(tantivy.Filter.ascii_fold()).filter(tantivy.Filter.lowercase()).build())
+
+
+_EXACT = exact_analyzer()
+_FOLDED = folded_analyzer()
 
 
 def nfc(text: str) -> str:
@@ -25,17 +52,20 @@ def nfc(text: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _fold_char(ch: str) -> str:
-    if ch in _D_MAP:
-        return _D_MAP[ch]
+    """Folded form of one character: what the folding analyzer makes of it when it is a letter
+    or digit; otherwise (a separator) combining marks vanish and anything else is lowercased."""
+    if not 0xD800 <= ord(ch) < 0xE000:  # lone surrogates cannot cross into Rust
+        analysed = _FOLDED.analyze(ch)
+        if len(analysed) == 1:
+            return analysed[0]
     decomposed = unicodedata.normalize("NFD", ch)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return stripped.lower()
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 @lru_cache(maxsize=1)
 def _table() -> dict[int, str | None]:
     """str.translate table for every BMP character whose folded form is not just its lowercase:
-    one C-level pass instead of a Python call per character. Built once, on first use (~0.2 s)."""
+    one C-level pass instead of a Python call per character. Built once, on first use (~0.4 s)."""
     table: dict[int, str | None] = {}
     for cp in range(0x80, 0x10000):
         ch = chr(cp)
@@ -76,12 +106,13 @@ def fold_with_offsets(text: str) -> tuple[str, list[int] | None]:
 
 
 def tokens(text: str) -> list[str]:
-    """Lowercased word tokens of NFC text (diacritics kept)."""
-    return [t.lower() for t in TOKEN_RE.findall(nfc(text))]
+    """Lowercased word tokens of NFC text (diacritics kept) — what text_exact indexes."""
+    return _EXACT.analyze(nfc(text))
 
 
 def folded_tokens(text: str) -> list[str]:
-    return TOKEN_RE.findall(fold(text))
+    """Folded word tokens — what all_folded indexes: 'Đặng Thị' → ['dang', 'thi']."""
+    return _FOLDED.analyze(nfc(text))
 
 
 def has_diacritics(text: str) -> bool:

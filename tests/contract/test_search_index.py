@@ -235,6 +235,19 @@ def test_long_tokens_are_searchable(index: SearchIndex) -> None:
     assert _keys(index.search(SearchQuery(code.lower()))) == [(9, 1)]
 
 
+def test_a_phrase_never_runs_from_the_name_into_the_text(dossier: SearchIndex) -> None:
+    # page 2 of 101: name "Nguyễn Văn An", text "Điều 2. Ông Nguyễn Văn An …"
+    assert (101, 2) in _found(dossier, '"nguyen van an"')
+    assert _found(dossier, '"an dieu"') == set()
+
+
+def test_letters_beyond_vietnamese_fold_alike_on_every_engine(index: SearchIndex) -> None:
+    index.upsert([PageDoc(document_id=7, page=1, staff_code="NV7", staff_name="Phạm Ngọc Ánh", status="nghi_huu",
+                          text="Tu nghiệp tại Straße Łódź, Ærø; diện tích 10 m²")])
+    for query in ("strasse", "lodz", "aero", "m2", "Straße", '"straße łódź"', "anh"):
+        assert _keys(index.search(SearchQuery(query))) == [(7, 1)], query
+
+
 def test_keyword_fields_are_nfc_on_both_sides(index: SearchIndex) -> None:
     index.upsert([PageDoc(document_id=8, page=1, staff_code="NV8", staff_name="Mai", status="nghi_huu",
                           unit=_nfd("Phòng Nội vụ"), document_type=_nfd("quyết_định"), text="hồ sơ")])

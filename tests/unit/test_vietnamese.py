@@ -68,3 +68,29 @@ def test_snippet_escapes_html_and_windows_long_text():
     assert "<b>" not in html
     assert html.startswith("…") and html.endswith("…")
     assert "<mark>Nguyễn</mark>" in html
+
+
+VIETNAMESE_LETTERS = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵđ"
+
+
+def test_token_analyzers_fold_every_vietnamese_letter_to_its_base():
+    from search.vietnamese import folded_tokens, tokens
+
+    for letter in VIETNAMESE_LETTERS + VIETNAMESE_LETTERS.upper():
+        base = unicodedata.normalize("NFD", letter)[0].lower().replace("đ", "d")
+        assert folded_tokens(f"x{letter}y") == [f"x{base}y"], letter
+        assert tokens(f"x{letter}y") == [f"x{letter.lower()}y"], letter
+
+
+def test_string_folding_and_token_analyzers_agree():
+    """Highlighting scans fold(text) with TOKEN_RE; the index and queries use the analyzers.
+    They must cut and fold alike, or a page found by a word would show no mark on it."""
+    from search.vietnamese import TOKEN_RE, folded_tokens, tokens
+
+    text = ("ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK — Số: 125/QĐ-UBND; hệ số 2,34; mã_số 01.003 "
+            "Straße Łódź Ærø m² ½ İstanbul naïve café Ðoàn")
+    assert TOKEN_RE.findall(fold(text)) == folded_tokens(text)
+    vietnamese = text[: text.index("Straße")]
+    assert TOKEN_RE.findall(nfc(vietnamese).lower()) == tokens(vietnamese)
+    assert folded_tokens("İSTANBUL İstanbul") == ["istanbul", "istanbul"]  # fold, then lowercase
+    assert folded_tokens("Đoàn Thị Ðào") == ["doan", "thi", "dao"]
