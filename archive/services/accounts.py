@@ -26,6 +26,9 @@ from archive.services.passwords import hash_password, verify_password
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 SESSION_PREFIX, API_PREFIX = "ss_", "at_"
 _DUMMY_HASH = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHRzYWx0$uQyrQmB0dV0rP1jc1wX0tD0ETtPLqLQvJ6tB0m1n0mY"
+# A token's last use is written at most this often: every request writing (and syncing) it
+# cost a database commit per API call, while the idle timeout is counted in minutes.
+LAST_USED_PRECISION = timedelta(seconds=60)
 
 
 def parse_role(value: str) -> Role:
@@ -305,10 +308,12 @@ def authenticate(c: Container, token: str, *, ip: str = "") -> Actor:
         user = s.scalar(select(User).where(User.id == row.user_id).options(selectinload(User.grants)))
         if not _usable(user, now):
             raise Unauthenticated("Tài khoản đã bị thu hồi hoặc hết hạn.")
-        row.last_used_at = now
-        uow.commit()
-        codes = {u.id: u.code for u in s.scalars(select(Unit))}
-        grants = tuple(Grant(Role(g.role), codes[g.scope_unit_id]) for g in user.grants if _active(g, now))
+        if now - row.last_used_at >= LAST_USED_PRECISION:
+            row.last_used_at = now
+            uow.commit()
+        active = [g for g in user.grants if _active(g, now)]
+        codes = dict(s.execute(select(Unit.id, Unit.code).where(Unit.id.in_({g.scope_unit_id for g in active}))).tuples().all())
+        grants = tuple(Grant(Role(g.role), codes[g.scope_unit_id]) for g in active)
         return Actor(name=user.username, grants=grants, clearance=user.clearance, user_id=user.id,
                      staff_id=user.staff_id, ip=ip)
 

@@ -61,6 +61,25 @@ def test_idle_session_ends_with_a_clear_message(container):
         accounts.authenticate(container, token)
 
 
+def test_last_use_is_written_at_most_once_a_minute_and_keeps_an_active_session_alive(container):
+    make_user(container, "hr4", "hr_officer", "TINH")
+    token = accounts.login(container, "hr4", PASSWORD)
+
+    def last_used():
+        with container.uow() as uow:
+            return uow.session.execute(text("SELECT last_used_at FROM access_tokens ORDER BY id DESC LIMIT 1")).scalar()
+
+    first = last_used()
+    accounts.authenticate(container, token)
+    assert last_used() == first  # a second request within the minute writes nothing
+    earlier = (utcnow() - timedelta(minutes=5)).isoformat(sep=" ")
+    with container.uow() as uow:
+        uow.session.execute(text("UPDATE access_tokens SET last_used_at = :t"), {"t": earlier})
+        uow.commit()
+    accounts.authenticate(container, token)
+    assert last_used() > earlier  # older than the precision: recorded, so idle time restarts
+
+
 def test_restricting_a_role_removes_its_scope(container):
     make_user(container, "hr3", "hr_officer", "TINH")
     view = accounts.restrict_role(container, SYSTEM, "hr3", role="hr_officer", scope_code="TINH")
