@@ -276,11 +276,11 @@ class ElasticsearchIndex:
             kind = "match_phrase" if len(words) > 1 else "match"
             return {kind: {field: {"query": _joined(words), "boost": boost}}}
 
-        return on("all_folded", clause.folded), [
-            on("staff_name_folded", clause.folded, NAME_BOOST),
-            on("text_exact", clause.exact, EXACT_BOOST),
-            on("staff_name_exact", clause.exact, EXACT_BOOST * NAME_BOOST),
-        ]
+        boosts = [on("staff_name_folded", clause.folded, NAME_BOOST)]
+        if clause.has_marks:  # without marks typed, "exact" would only favour pages that lost theirs
+            boosts += [on("text_exact", clause.exact, EXACT_BOOST),
+                       on("staff_name_exact", clause.exact, EXACT_BOOST * NAME_BOOST)]
+        return on("all_folded", clause.folded), boosts
 
     @staticmethod
     def _filters(filters: dict[str, tuple[str, ...]]) -> list[dict[str, Any]]:

@@ -21,6 +21,11 @@ class Clause:
     def is_phrase(self) -> bool:
         return len(self.folded) > 1
 
+    @property
+    def has_marks(self) -> bool:
+        """The user typed diacritics (or đ) here: only then can an exact match rank higher."""
+        return self.exact != self.folded
+
 
 @dataclass(frozen=True)
 class ParsedQuery:

@@ -154,11 +154,11 @@ class TantivyIndex:
             return tantivy.Query.phrase_query(self.schema, field, list(words))
 
         boost = tantivy.Query.boost_query
-        return on("all_folded", clause.folded), [
-            boost(on("staff_name_folded", clause.folded), NAME_BOOST),
-            boost(on("text_exact", clause.exact), EXACT_BOOST),
-            boost(on("staff_name_exact", clause.exact), EXACT_BOOST * NAME_BOOST),
-        ]
+        boosts = [boost(on("staff_name_folded", clause.folded), NAME_BOOST)]
+        if clause.has_marks:  # without marks typed, "exact" would only favour pages that lost theirs
+            boosts += [boost(on("text_exact", clause.exact), EXACT_BOOST),
+                       boost(on("staff_name_exact", clause.exact), EXACT_BOOST * NAME_BOOST)]
+        return on("all_folded", clause.folded), boosts
 
     def _filter_query(self, filters: dict[str, tuple[str, ...]]) -> list[tuple[tantivy.Occur, tantivy.Query]]:
         out = []
@@ -166,9 +166,19 @@ class TantivyIndex:
             if field not in FILTER_FIELDS:
                 raise SearchError(f"cannot filter on {field!r}")
             if values:
-                q = tantivy.Query.term_set_query(self.schema, field, [nfc(v) for v in values])
+                q = self._any_of(field, [nfc(v) for v in values])
                 out.append((tantivy.Occur.Must, q))
         return out
+
+    def _any_of(self, field: str, values: list[str]) -> tantivy.Query:
+        """Pages whose keyword `field` is one of `values`. Term queries, not term_set_query:
+        a term set is matched by building a bitset of every page holding any of the terms
+        (1M postings for the root unit on every query), while term queries are intersected
+        with the words' postings by skipping (bench/search: −10 ms p50 at 1M pages)."""
+        terms = [tantivy.Query.term_query(self.schema, field, v, index_option="basic") for v in dict.fromkeys(values)]
+        either = terms[0] if len(terms) == 1 else tantivy.Query.boolean_query([(tantivy.Occur.Should, t) for t in terms])
+        # A filter only selects: the same score for every page (a rare status must not rank higher)
+        return tantivy.Query.const_score_query(either, 1.0)
 
     def _access_query(self, query: SearchQuery) -> list[tuple[tantivy.Occur, tantivy.Query]]:
         """Scope, restriction and birth-year limits; each one a required part of the query."""
@@ -177,7 +187,7 @@ class TantivyIndex:
             scope = _unit_codes(query.scope_units)
             # An empty scope sees nothing: the query must match no page, not every page.
             if scope:
-                out.append((must, tantivy.Query.term_set_query(self.schema, "scope_units", scope)))
+                out.append((must, self._any_of("scope_units", scope)))
             else:
                 out.append((must, tantivy.Query.empty_query()))
         if query.max_restriction is not None:

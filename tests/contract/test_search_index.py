@@ -178,6 +178,19 @@ def test_unaccented_query_finds_every_spelling(index: SearchIndex) -> None:
     assert result.total == 2
 
 
+def test_unaccented_query_does_not_favour_pages_that_lost_their_marks(index: SearchIndex) -> None:
+    body = "Quyết định nâng bậc lương cho ông {} Văn Hùng, chuyên viên."
+    index.upsert([
+        PageDoc(document_id=21, page=1, text=body.format("Nguyễn"), staff_code="NV-21", staff_name="A",
+                status="dang_cong_tac"),
+        PageDoc(document_id=22, page=1, text=body.format("NGUYEN"), staff_code="NV-22", staff_name="B",
+                status="dang_cong_tac"),  # an OCR that dropped the marks
+    ])
+    hits = index.search(SearchQuery("nguyen")).hits
+    assert len(hits) == 2 and hits[0].score == pytest.approx(hits[1].score)
+    assert _keys(index.search(SearchQuery("Nguyễn")))[0] == (21, 1)  # typed marks still rank first
+
+
 def test_scores_are_descending(dossier: SearchIndex) -> None:
     scores = [h.score for h in dossier.search(SearchQuery("Nguyễn Văn An")).hits]
     assert scores == sorted(scores, reverse=True) and all(s > 0 for s in scores)
