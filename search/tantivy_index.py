@@ -15,7 +15,7 @@ import tantivy
 
 from search.highlight import snippet
 from search.port import FILTER_FIELDS, IndexSchemaOutdated, PageDoc, SearchError, SearchHit, SearchQuery, SearchResult
-from search.query_syntax import Clause, parse_query
+from search.query_syntax import Clause, ParsedQuery, parse_query
 from search.vietnamese import EXACT_ANALYZER, FOLDED_ANALYZER, exact_analyzer, folded_analyzer, nfc
 
 # Bump when the schema changes: an index written with another version is rebuilt from the DB.
@@ -201,26 +201,30 @@ class TantivyIndex:
                                          None if lower is None else int(lower),
                                          None if upper is None else int(upper))
 
-    def _build(self, query: SearchQuery):
+    def _build(self, query: SearchQuery) -> tuple[ParsedQuery, tantivy.Query, tantivy.Query]:
+        """The parsed text, the ranked query (with the optional boosts) and the matching query
+        (required parts only: the same pages, cheaper for facet counts, which need no score)."""
         parsed = parse_query(query.text)
-        parts = []
+        required: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        boosts: list[tuple[tantivy.Occur, tantivy.Query]] = []
         for clause in parsed.clauses:
-            required, boosts = self._clause_queries(clause)
-            parts.append((tantivy.Occur.Must, required))
-            parts += [(tantivy.Occur.Should, b) for b in boosts]
-        parts += self._filter_query(query.filters)
-        parts += self._access_query(query)
-        if not parts:
-            return parsed, tantivy.Query.all_query()
+            must, optional = self._clause_queries(clause)
+            required.append((tantivy.Occur.Must, must))
+            boosts += [(tantivy.Occur.Should, b) for b in optional]
+        required += self._filter_query(query.filters)
+        required += self._access_query(query)
+        if not required:
+            return parsed, tantivy.Query.all_query(), tantivy.Query.all_query()
         if not parsed.clauses:
-            parts.append((tantivy.Occur.Must, tantivy.Query.all_query()))
-        return parsed, tantivy.Query.boolean_query(parts)
+            required.append((tantivy.Occur.Must, tantivy.Query.all_query()))
+        matching = tantivy.Query.boolean_query(required)
+        return parsed, tantivy.Query.boolean_query(required + boosts) if boosts else matching, matching
 
     def search(self, query: SearchQuery) -> SearchResult:
         self._index.reload()
-        parsed, q = self._build(query)
+        parsed, ranked, matching = self._build(query)
         searcher = self._index.searcher()
-        res = searcher.search(q, limit=max(query.limit, 0) or 1, count=True, offset=query.offset)
+        res = searcher.search(ranked, limit=max(query.limit, 0) or 1, count=True, offset=query.offset)
         hits = []
         if query.limit > 0:
             for score, address in res.hits:
@@ -237,7 +241,7 @@ class TantivyIndex:
                 if field not in FILTER_FIELDS:
                     raise SearchError(f"cannot facet on {field!r}")
             aggs = {f: {"terms": {"field": f, "size": 1000}} for f in query.facets}
-            result = searcher.aggregate(q, aggs)
+            result = searcher.aggregate(matching, aggs)
             for f in query.facets:
                 facets[f] = {b["key"]: int(b["doc_count"]) for b in result.get(f, {}).get("buckets", [])}
         return SearchResult(total=int(res.count), hits=hits, facets=facets)
