@@ -31,7 +31,7 @@ LARGE: dict[str, list[str]] = {
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
-    parser.add_argument("--large", action="store_true", help="1M-page search, 200k-page reindex, 30 OCR pages")
+    parser.add_argument("--large", action="store_true", help="1M-page search, 1M-page reindex, 30 OCR pages")
     parser.add_argument("--only", help="comma-separated subset of: " + ",".join(QUICK))
     args = parser.parse_args(argv)
     plan = LARGE if args.large else QUICK
