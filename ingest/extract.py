@@ -42,17 +42,19 @@ def _has_text_layer(text: str, min_letters: int) -> bool:
 
 
 def extract_pdf(path: Path, opts: ExtractOptions, ocr: OcrFn) -> Iterator[PageText]:
-    reader = PdfReader(str(path), strict=False)
-    for i, page in enumerate(reader.pages):
-        try:
-            layer = nfc(page.extract_text() or "").strip()
-        except Exception:  # a broken content stream on one page: fall back to OCR of its image
-            layer = ""
-        if _has_text_layer(layer, opts.text_layer_min_chars):
-            yield PageText(number=i + 1, text=layer, confidence=100.0, source="text_layer")
-            continue
-        result = ocr(rasterise_pdf_page(path, i, dpi=opts.dpi))
-        yield PageText(number=i + 1, text=result.text, confidence=result.confidence, source="ocr")
+    # An open file, not a path: given a path, pypdf reads the whole PDF into memory first.
+    with open(path, "rb") as fh:
+        reader = PdfReader(fh, strict=False)
+        for i, page in enumerate(reader.pages):
+            try:
+                layer = nfc(page.extract_text() or "").strip()
+            except Exception:  # a broken content stream on one page: fall back to OCR of its image
+                layer = ""
+            if _has_text_layer(layer, opts.text_layer_min_chars):
+                yield PageText(number=i + 1, text=layer, confidence=100.0, source="text_layer")
+                continue
+            result = ocr(rasterise_pdf_page(path, i, dpi=opts.dpi))
+            yield PageText(number=i + 1, text=result.text, confidence=result.confidence, source="ocr")
 
 
 def extract_image(path: Path, ocr: OcrFn) -> Iterator[PageText]:
