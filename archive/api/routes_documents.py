@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import asdict
 from typing import Annotated
 from urllib.parse import quote
@@ -39,17 +40,29 @@ async def upload_raw(staff_code: str, file_name: str, request: Request, c: Conta
     arrives — for large scans and integrations. Permission is checked before any byte is read."""
     await run_in_threadpool(documents.check_can_upload, c, actor, staff_code)
     receiver = Receiver(tmp_dir=c.settings.tmp_dir, max_bytes=c.settings.max_upload_bytes)
+    loop = asyncio.get_running_loop()
+    writing: asyncio.Future | None = None  # at most one batch being hashed and written, in order
     try:
         buf = bytearray()
         async for chunk in request.stream():
             buf += chunk
-            if len(buf) >= _WRITE_BATCH:  # hand disk writes to a thread in 1 MiB batches
-                await run_in_threadpool(receiver.write, bytes(buf))
+            if len(buf) >= _WRITE_BATCH:
+                # Hash and write in a thread while the next batch arrives: awaiting each write
+                # before reading on stopped the socket (uvicorn buffers only 64 KiB) for every MiB.
+                data = bytes(buf)
                 buf.clear()
+                if writing is not None:
+                    await writing
+                writing = loop.run_in_executor(None, receiver.write, data)
+        if writing is not None:
+            await writing
+            writing = None
         if buf:
             await run_in_threadpool(receiver.write, bytes(buf))
         received = await run_in_threadpool(receiver.finish)
     except BaseException:
+        if writing is not None:  # let the thread finish with the file before it is removed
+            await asyncio.gather(writing, return_exceptions=True)
         receiver.abort()
         raise
     outcome = await run_in_threadpool(lambda: documents.ingest_received(

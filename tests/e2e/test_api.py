@@ -102,3 +102,23 @@ def test_raw_body_upload_streams_to_the_store_and_checks_before_reading(client, 
     r = client.put("/api/v1/staff/NV010/documents/big.pdf", content=data)
     assert r.status_code == 422 and "quá lớn" in r.json()["detail"]
     assert list(container.settings.tmp_dir.iterdir()) == []
+
+
+def test_raw_body_upload_of_several_mebibytes_arrives_whole_or_not_at_all(client, container, tmp_path):
+    # Bodies over 1 MiB are hashed and written in a thread while the next MiB arrives.
+    from bench.upload import write_large_pdf
+
+    _staff(client)
+    pdf = tmp_path / "large.pdf"
+    size = write_large_pdf(pdf, 5 * 1024 * 1024)
+    data = pdf.read_bytes()
+    r = client.put("/api/v1/staff/NV010/documents/large.pdf", content=data)
+    assert r.status_code == 201, r.text
+    doc = r.json()
+    assert doc["size"] == size == len(data)
+    assert client.get(f"/api/v1/documents/{doc['id']}/original").content == data
+    container.settings.max_upload_bytes = 3 * 1024 * 1024  # refused part-way through the stream
+    other = data[:-10] + b"%%EOF \n\n\n"  # other bytes: not the stored document again
+    r = client.put("/api/v1/staff/NV010/documents/big.pdf", content=other)
+    assert r.status_code == 422 and "quá lớn" in r.json()["detail"]
+    assert list(container.settings.tmp_dir.iterdir()) == []
