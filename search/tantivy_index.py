@@ -206,11 +206,18 @@ class TantivyIndex:
         (required parts only: the same pages, cheaper for facet counts, which need no score)."""
         parsed = parse_query(query.text)
         required: list[tuple[tantivy.Occur, tantivy.Query]] = []
-        boosts: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        ranked: list[tuple[tantivy.Occur, tantivy.Query]] = []
         for clause in parsed.clauses:
             must, optional = self._clause_queries(clause)
             required.append((tantivy.Occur.Must, must))
-            boosts += [(tantivy.Occur.Should, b) for b in optional]
+            # Each boost nested on its own around the word's required match: a flat list of
+            # optional clauses becomes one union that walks every posting of common words
+            # ("thị", "văn") in the hits' neighbourhood; one optional per level is only
+            # seeked to the pages that already match. Scores add up the same either way.
+            scored = must
+            for boost in optional:
+                scored = tantivy.Query.boolean_query([(tantivy.Occur.Must, scored), (tantivy.Occur.Should, boost)])
+            ranked.append((tantivy.Occur.Must, scored))
         required += self._filter_query(query.filters)
         required += self._access_query(query)
         if not required:
@@ -218,7 +225,9 @@ class TantivyIndex:
         if not parsed.clauses:
             required.append((tantivy.Occur.Must, tantivy.Query.all_query()))
         matching = tantivy.Query.boolean_query(required)
-        return parsed, tantivy.Query.boolean_query(required + boosts) if boosts else matching, matching
+        if not ranked:
+            return parsed, matching, matching
+        return parsed, tantivy.Query.boolean_query(ranked + required[len(ranked):]), matching
 
     def search(self, query: SearchQuery) -> SearchResult:
         self._index.reload()
