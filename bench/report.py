@@ -61,7 +61,9 @@ class Summary:
     def line(self) -> str:
         missed = [t for t in self.targets if t.met is False]
         unmeasured = [t for t in self.targets if t.met is None]
-        if missed:
+        if not self.targets:
+            verdict = "comparison only, no target"
+        elif missed:
             verdict = "TARGET MISSED: " + "; ".join(t.describe() for t in missed)
         elif unmeasured:
             verdict = "not measured: " + "; ".join(t.name for t in unmeasured)

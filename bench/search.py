@@ -163,8 +163,7 @@ def measure_es(url: str, queries: list[BenchQuery], *, seed: int, pages: int,
         "search_es",
         f"Elasticsearch engine p50 {stats[50]:.1f} ms / p95 {stats[95]:.1f} ms at {pages:,} pages{versus} "
         "(ElasticsearchIndex.search, same queries, status filter + 3 facets, 1 shard)",
-        [Target(f"engine p95 at {pages:,} pages (target set for 1M, embedded)", stats[95],
-                TARGET_ENGINE_P95_MS, "<=", " ms")],
+        [],  # the targets are the embedded engine's; the production engine is compared, not judged
     ).print()
 
 
