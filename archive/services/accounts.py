@@ -312,7 +312,7 @@ def authenticate(c: Container, token: str, *, ip: str = "") -> Actor:
             row.last_used_at = now
             uow.commit()
         active = [g for g in user.grants if _active(g, now)]
-        codes = dict(s.execute(select(Unit.id, Unit.code).where(Unit.id.in_({g.scope_unit_id for g in active}))).tuples().all())
+        codes = dict(s.execute(select(Unit.id, Unit.code).where(Unit.id.in_({g.scope_unit_id for g in active}))).all())
         grants = tuple(Grant(Role(g.role), codes[g.scope_unit_id]) for g in active)
         return Actor(name=user.username, grants=grants, clearance=user.clearance, user_id=user.id,
                      staff_id=user.staff_id, ip=ip)

@@ -6,6 +6,8 @@ import logging
 import os
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import delete, select, update
@@ -116,11 +118,21 @@ INDEX_BATCH_PAGES = 2_000
 REINDEX_BATCH_PAGES = 20_000  # also bounds the ids in one IN (…): SQLite allows 32,766 parameters
 
 
-def _next_batch(session, max_pages: int) -> list[int]:  # noqa: ANN001
-    """Ids of the next documents waiting in `indexing`, oldest first, whose pages add up to at
-    most `max_pages` (always at least one document, however large)."""
+@dataclass(frozen=True)
+class _Batch:
+    """Documents to index together: their ids, which of them were indexed before, their pages."""
+
+    ids: list[int]
+    reindexed: list[int]
+    pages: list[PageDoc]
+
+
+def _next_batch_ids(session, max_pages: int, after_id: int) -> list[int]:  # noqa: ANN001
+    """Ids of the next documents waiting in `indexing` after `after_id`, oldest first, whose
+    pages add up to at most `max_pages` (always at least one document, however large)."""
     rows = session.execute(
-        select(Document.id, Document.page_count).where(Document.state == DocumentState.INDEXING.value)
+        select(Document.id, Document.page_count)
+        .where(Document.state == DocumentState.INDEXING.value, Document.id > after_id)
         .order_by(Document.id).limit(max_pages)
     ).all()
     ids, pages = [], 0
@@ -132,30 +144,54 @@ def _next_batch(session, max_pages: int) -> list[int]:  # noqa: ANN001
     return ids
 
 
+def _read_batch(c: Container, max_pages: int, after_id: int) -> _Batch:
+    with c.uow() as uow:
+        ids = _next_batch_ids(uow.session, max_pages, after_id)
+        if not ids:
+            return _Batch([], [], [])
+        reindexed = list(uow.session.scalars(
+            select(Document.id).where(Document.id.in_(ids), Document.indexed_at.is_not(None))))
+        return _Batch(ids, reindexed, page_docs(uow.session, ids))
+
+
 def index_pending(c: Container, *, max_pages: int = INDEX_BATCH_PAGES) -> int:
     """Index every document waiting in state `indexing`; the single index consumer runs this.
 
     The index is written before the database says `indexed`: if the process dies in between,
-    the document is indexed again (an idempotent upsert), never left out.
+    the document is indexed again (an idempotent upsert), never left out. While one batch is
+    being written to the index (the engine works outside the GIL), the next one is read from
+    the database in a second thread; the two threads never use the database at once.
     """
-    total = 0
-    while True:
-        with c.uow() as uow:
-            ids = _next_batch(uow.session, max_pages)
-            if not ids:
-                return total
-            reindexed = list(uow.session.scalars(
-                select(Document.id).where(Document.id.in_(ids), Document.indexed_at.is_not(None))))
-            if reindexed:  # pages may have shrunk since the last run
-                c.index.delete_documents(reindexed)
-            c.index.upsert(page_docs(uow.session, ids))
-            uow.session.execute(
-                update(Document).where(Document.id.in_(ids), Document.state == DocumentState.INDEXING.value)
-                .values(state=DocumentState.INDEXED.value, indexed_at=utcnow())
-                .execution_options(synchronize_session=False)  # no ORM objects of these rows loaded
-            )
-            uow.commit()
-            total += len(ids)
+    total, after_id = 0, 0
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="index-read") as reader:
+        batch = _read_batch(c, max_pages, after_id)
+        while True:
+            if not batch.ids:
+                if after_id == 0:
+                    return total
+                after_id = 0  # once more from the start: documents that entered `indexing` meanwhile
+                batch = _read_batch(c, max_pages, after_id)
+                continue
+            after_id = batch.ids[-1]
+            ahead = reader.submit(_read_batch, c, max_pages, after_id)
+            try:
+                if batch.reindexed:  # pages may have shrunk since the last run
+                    c.index.delete_documents(batch.reindexed)
+                c.index.upsert(batch.pages)
+            except BaseException:
+                wait([ahead])  # the reader's session is closed before the error leaves
+                raise
+            following = ahead.result()
+            with c.uow() as uow:
+                uow.session.execute(
+                    update(Document)
+                    .where(Document.id.in_(batch.ids), Document.state == DocumentState.INDEXING.value)
+                    .values(state=DocumentState.INDEXED.value, indexed_at=utcnow())
+                    .execution_options(synchronize_session=False)
+                )
+                uow.commit()
+            total += len(batch.ids)
+            batch = following
 
 
 def reindex_all(c: Container, *, max_pages: int = REINDEX_BATCH_PAGES) -> int:
