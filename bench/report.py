@@ -99,6 +99,14 @@ def percentile(samples: list[float], q: float) -> float:
     return ordered[rank - 1]
 
 
+def emit_percentiles(bench: str, name: str, samples: list[float], **extra: Any) -> dict[int, float]:
+    """Print ``<name>_p50/p95/p99_ms`` lines for latency samples in ms; return {50, 95, 99}."""
+    stats = {q: percentile(samples, q) for q in (50, 95, 99)}
+    for q, value in stats.items():
+        emit(bench, f"{name}_p{q}_ms", round(value, 2), "ms", **extra)
+    return stats
+
+
 def rss_bytes(pid: int | str = "self") -> int:
     """Resident set size of a process, from /proc (Linux)."""
     with open(f"/proc/{pid}/status", encoding="ascii") as f:

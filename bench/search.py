@@ -30,7 +30,7 @@ from pathlib import Path
 
 from bench.corpus.pages import iter_pages
 from bench.reindex import fill_adapter, page_docs
-from bench.report import Summary, Target, emit, machine, percentile, stopwatch
+from bench.report import Summary, Target, emit, emit_percentiles, machine, percentile, stopwatch
 
 BENCH = "search"
 FACETS = ("status", "unit", "document_type")
@@ -151,9 +151,7 @@ def measure_es(url: str, queries: list[BenchQuery], *, seed: int, pages: int,
     finally:
         es.drop()
         es.close()
-    stats = {p: percentile(es_ms, p) for p in (50, 95, 99)}
-    for p, value in stats.items():
-        emit("search_es", f"engine_p{p}_ms", round(value, 2), "ms", pages=pages, queries=len(queries))
+    stats = emit_percentiles("search_es", "engine", es_ms, pages=pages, queries=len(queries))
     emit("search_es", "mean_hits_total", round(sum(totals) / len(totals)), "pages")
     versus = ""
     if tantivy_p95_ms:
@@ -205,11 +203,8 @@ def main(argv: list[str] | None = None) -> int:
             hit_totals.append(result.total)
         engine.close()
 
-        stats = {}
-        for name, samples in (("engine", engine_ms), ("bare_tantivy", bare_ms)):
-            stats[name] = {q: percentile(samples, q) for q in (50, 95, 99)}
-            for q, value in stats[name].items():
-                emit(BENCH, f"{name}_p{q}_ms", round(value, 2), "ms", pages=pages, queries=len(queries))
+        stats = {name: emit_percentiles(BENCH, name, samples, pages=pages, queries=len(queries))
+                 for name, samples in (("engine", engine_ms), ("bare_tantivy", bare_ms))}
         emit(BENCH, "mean_hits_total", round(sum(hit_totals) / len(queries)), "pages")
         for kind in sorted({q.kind for q in queries}):  # what drives the tail
             picked = [i for i, q in enumerate(queries) if q.kind == kind]

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from bench.api_server import api_server
-from bench.report import Summary, Target, emit, percentile, stopwatch
+from bench.report import Summary, Target, emit, emit_percentiles, stopwatch
 
 if TYPE_CHECKING:
     from bench.search import BenchQuery
@@ -77,11 +77,8 @@ def measure_api(index_dir: Path, queries: Sequence[BenchQuery], *, workdir: Path
                 as_service(q)
             service_ms.append(elapsed() * 1000)
 
-    stats = {}
-    for name, samples in (("api", api_ms), ("engine_as_service", service_ms)):
-        stats[name] = {p: percentile(samples, p) for p in (50, 95, 99)}
-        for p, value in stats[name].items():
-            emit(BENCH, f"{name}_p{p}_ms", round(value, 2), "ms", pages=pages, queries=len(queries))
+    stats = {name: emit_percentiles(BENCH, name, samples, pages=pages, queries=len(queries))
+             for name, samples in (("api", api_ms), ("engine_as_service", service_ms))}
     emit(BENCH, "mean_hits_total", round(sum(totals) / len(totals)), "pages")
     if engine_totals is not None:
         same = sum(a == b for a, b in zip(totals, engine_totals))
