@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+
+from scripts.engines.common import free_port
 
 ARCHIVE = str(Path(sys.executable).with_name("archive"))  # the console script of this venv
 
@@ -37,12 +38,6 @@ class ApiServer:
     @property
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def server_env(data_dir: Path, **settings: object) -> dict[str, str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,13 +12,9 @@ from pathlib import Path
 
 import httpx
 
+from scripts.engines.common import free_port  # noqa: F401 — re-exported for the tests
+
 ARCHIVE = str(Path(sys.executable).with_name("archive"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def service_env(data_dir: Path, **settings: str) -> dict[str, str]:
