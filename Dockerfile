@@ -14,4 +14,4 @@ RUN pip install --no-cache-dir .
 USER archive
 ENV ARCHIVE_DATA_DIR=/var/lib/archive OMP_THREAD_LIMIT=1
 EXPOSE 8000
-CMD ["uvicorn", "archive.api.app:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000"]
+CMD ["uvicorn", "archive.app:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000"]

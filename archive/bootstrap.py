@@ -1,31 +1,39 @@
 """The one place that builds concrete adapters from settings (Cosmic Python's bootstrap).
 
-The API, the Celery worker start-up and the CLI all call `build()`; nothing connects to an
-engine at import time. Adapters are opened lazily, so a process that never searches never
-opens the index.
+Only the doors import it — the API and web app (`archive/app.py`), the CLI, the Celery worker
+(`archive/worker.py`) — and hand the `Container` to services, which know it only as an
+`archive.context.Context`. Nothing connects to an engine at import time; adapters are opened
+lazily, so a process that never searches never opens the index.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
+from typing import Callable
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from archive.crypto import FieldCipher, load_or_create_key_file
 from archive.db import UnitOfWork, make_engine
+from archive.models import utcnow
 from archive.settings import Settings
 from archive.task_queue import TaskQueue
+from archive.work.registry import Registry, default_registry
 from search import SearchIndex, open_index
 from storage import ObjectStore, open_store
+
+DERIVATIVES_NAMESPACE = "derivatives"
 
 
 @dataclass
 class Container:
     settings: Settings
     queue: TaskQueue | None = None
-    _closers: list = field(default_factory=list)
+    registry: Registry = field(default_factory=default_registry)
+    clock: Callable[[], datetime] = utcnow
 
     @cached_property
     def engine(self) -> Engine:
@@ -49,6 +57,10 @@ class Container:
         return open_store(self.settings.storage_url)
 
     @cached_property
+    def derivatives(self) -> ObjectStore:
+        return self.store.namespace(DERIVATIVES_NAMESPACE)
+
+    @cached_property
     def index(self) -> SearchIndex:
         return open_index(self.settings.search_url)
 
@@ -59,12 +71,26 @@ class Container:
             self.engine.dispose()
 
 
-def build(settings: Settings | None = None, *, queue: TaskQueue | None = None) -> Container:
+def build(settings: Settings | None = None, *, queue: TaskQueue | None = None,
+          registry: Registry | None = None) -> Container:
+    """A container; without `queue`, messages go to Celery on the configured broker."""
     settings = settings or Settings()
     for d in (settings.data_dir, settings.tmp_dir):
         d.mkdir(parents=True, exist_ok=True)
+    registry = registry or default_registry(settings.work_plugin_modules)
     if queue is None:
-        from archive.celery_app import CeleryQueue, make_celery  # Celery only where work is sent
+        from archive.work.celery_app import CeleryQueue, make_celery  # Celery only where work is sent
 
-        queue = CeleryQueue(make_celery(settings))
-    return Container(settings=settings, queue=queue)
+        queue = CeleryQueue(make_celery(settings, registry), registry)
+    return Container(settings=settings, queue=queue, registry=registry)
+
+
+def build_worker_app(settings: Settings | None = None):  # -> celery.Celery
+    """The Celery app of a worker process: its tasks run on a container built on first use."""
+    from archive.work.celery_app import CeleryQueue, make_celery
+
+    settings = settings or Settings()
+    registry = default_registry(settings.work_plugin_modules)
+    app = make_celery(settings, registry,
+                      context_factory=lambda: build(settings, queue=CeleryQueue(app, registry), registry=registry))
+    return app

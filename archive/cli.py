@@ -214,7 +214,7 @@ def doc_show(document_id: int, as_json: bool = typer.Option(False, "--json")) ->
 @app.command()
 def reindex() -> None:
     """Rebuild the search index from the database. Run it with `archive serve` stopped (embedded mode)."""
-    from archive.services.processing import reindex_all
+    from archive.work.kinds.index import reindex_all
 
     n = _run(reindex_all)
     typer.echo(f"Đã lập lại chỉ mục {n} tài liệu.")
@@ -223,9 +223,9 @@ def reindex() -> None:
 @app.command()
 def sweep() -> None:
     """Re-queue lost or expired jobs once (the scheduler does this every few seconds)."""
-    from archive.services.jobs import sweep as run
+    from archive.work import sweep as run
 
-    _print_json(_run(run))
+    _print_json(_run(lambda c: run(c, c.registry)))
 
 
 from archive import cli_admin  # noqa: E402 — unit/user/token/audit/keys commands

@@ -7,13 +7,9 @@ from typing import Callable
 
 import typer
 
+from archive import error_table
 from archive.bootstrap import Container, build
-from archive.crypto import FieldKeyError
-from archive.errors import ArchiveError, Forbidden
 from archive.settings import Settings
-from ingest import InvalidUpload
-from search import SearchError
-from storage import StorageError
 
 
 def fail(message: str, code: int = 1) -> None:
@@ -26,12 +22,11 @@ def run(fn: Callable[[Container], object]) -> object:
     c = build(Settings())
     try:
         return fn(c)
-    except Forbidden as exc:
-        fail(str(exc), 5)
-    except (ArchiveError, InvalidUpload, FieldKeyError) as exc:
-        fail(str(exc))
-    except (SearchError, StorageError) as exc:
-        fail(f"lỗi hệ thống lưu trữ/tìm kiếm: {exc}", 2)
+    except Exception as exc:  # noqa: BLE001 — the error table says which are the user's and how to say it
+        rule = error_table.rule_for(exc)
+        if rule is None:
+            raise
+        fail(error_table.message(exc), rule.exit_code)
     finally:
         c.close()
 

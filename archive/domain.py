@@ -52,3 +52,8 @@ class JobState(str, enum.Enum):
 class PageSource(str, enum.Enum):
     TEXT_LAYER = "text_layer"
     OCR = "ocr"
+
+
+# Job kinds the service itself records (archive.work's registry runs them; plug-ins add more).
+EXTRACT_KIND = "extract"  # text of one document: its PDF text layer or Vietnamese OCR
+INDEX_KIND = "index"      # drain kind: the single index consumer takes documents in `indexing`

@@ -17,8 +17,9 @@ def commands(settings: Settings, *, host: str, port: int, ocr_workers: int) -> d
     py = sys.executable
     celery = [py, "-m", "celery", "-A", "archive.worker"]
     return {
-        "api": [py, "-m", "uvicorn", "archive.api.app:create_app", "--factory", "--host", host, "--port", str(port)],
-        "ocr": celery + ["worker", "-Q", "ocr", "-c", str(ocr_workers), "-n", f"ocr-{os.getpid()}@%h",
+        "api": [py, "-m", "uvicorn", "archive.app:create_app", "--factory", "--host", host, "--port", str(port)],
+        # page work (ocr) and the other job kinds (work) share the CPU-sized pool
+        "ocr": celery + ["worker", "-Q", "ocr,work", "-c", str(ocr_workers), "-n", f"ocr-{os.getpid()}@%h",
                          "--loglevel", "INFO", "--without-gossip", "--without-mingle"],
         # exactly one index consumer: tantivy allows one writer per index
         "index": celery + ["worker", "-Q", "index", "-c", "1", "-P", "solo", "-n", f"index-{os.getpid()}@%h",

@@ -48,6 +48,11 @@ class Settings(BaseSettings):
     web_page_size: int = Field(default=20, ge=1, le=200)  # search hits per page
     web_export_max_rows: int = Field(default=1000, ge=1, le=10_000)  # rows in an XLSX/CSV export
 
+    # background work (archive/work): what runs when, in which zone, and extra job kinds
+    timezone: str = "Asia/Ho_Chi_Minh"  # cron lines of the schedule are read in this zone
+    schedule: dict[str, str] = Field(default_factory=dict)  # JSON: {"sweep": "every 30s", "backup": "30 1 * * *"}
+    work_plugins: str = ""  # comma-separated modules whose register(registry) adds job kinds
+
     job_lease_seconds: int = 120       # a worker that stops heartbeating loses its job after this
     job_max_attempts: int = 3
     job_requeue_after_seconds: int = 60  # a queued job nobody claimed is re-sent (lost message)
@@ -66,6 +71,10 @@ class Settings(BaseSettings):
         if not self.broker_url:
             self.broker_url = "filesystem://"
         return self
+
+    @property
+    def work_plugin_modules(self) -> tuple[str, ...]:
+        return tuple(m.strip() for m in self.work_plugins.split(",") if m.strip())
 
     @property
     def queue_dir(self) -> Path:

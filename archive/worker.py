@@ -1,6 +1,5 @@
 """Entry point for `celery -A archive.worker worker|beat`: the app configured from the environment."""
 
-from archive.celery_app import make_celery
-from archive.settings import Settings
+from archive.bootstrap import build_worker_app
 
-app = make_celery(Settings())
+app = build_worker_app()

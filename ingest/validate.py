@@ -24,6 +24,17 @@ KINDS = {
 }
 
 
+_KIND_OF_CONTENT_TYPE = {content_type: kind for kind, content_type in KINDS.items()}
+
+
+def kind_of_content_type(content_type: str) -> str:
+    """The file kind a validated upload was stored with (its content type is recorded once, at upload)."""
+    try:
+        return _KIND_OF_CONTENT_TYPE[content_type]
+    except KeyError:
+        raise InvalidUpload(f"Bản gốc đã lưu có định dạng không hỗ trợ ({content_type}).") from None
+
+
 @dataclass(frozen=True)
 class ValidatedFile:
     kind: str          # one of KINDS

@@ -4,6 +4,7 @@ Layout under the root:
   objects/ab/cd/<sha256>   the bytes, read-only once renamed into place
   meta/<sha256>.json       content type, retention and legal hold
   tmp/                     partial uploads; renamed into place only after fsync
+  ns/<name>/               a namespace (e.g. derivatives): the same layout, apart from the originals
 Retention is enforced here by the adapter itself, with the same rules as S3 object lock,
 so that the embedded mode protects originals as the production mode does.
 """
@@ -22,6 +23,7 @@ from typing import BinaryIO, Iterator
 from storage.port import (
     KEY_PATTERN,
     check_key as _check_key,
+    check_namespace,
     ObjectCorrupted,
     ObjectInfo,
     ObjectNotFound,
@@ -48,6 +50,10 @@ class LocalFsStore:
         self.root = Path(root)
         for sub in ("objects", "meta", "tmp"):
             (self.root / sub).mkdir(parents=True, exist_ok=True)
+
+    def namespace(self, name: str) -> "LocalFsStore":
+        """A store of its own under `ns/<name>/`, on the same disk (so put_file still links)."""
+        return LocalFsStore(self.root / "ns" / check_namespace(name))
 
     # -- paths ---------------------------------------------------------------
     def _path(self, key: str) -> Path:

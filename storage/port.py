@@ -47,6 +47,16 @@ def check_key(key: str) -> str:
     return key
 
 
+NAMESPACE_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+
+
+def check_namespace(name: str) -> str:
+    """The namespace name itself, or ValueError (a short lowercase word: it becomes a path)."""
+    if not isinstance(name, str) or not NAMESPACE_PATTERN.match(name):
+        raise ValueError(f"not a namespace name: {name!r}")
+    return name
+
+
 class RetentionMode(str, enum.Enum):
     """S3 object-lock modes. GOVERNANCE may be bypassed by a privileged caller; COMPLIANCE never."""
 
@@ -119,4 +129,10 @@ class ObjectStore(Protocol):
 
     def verify(self, key: str) -> bool:
         """Re-read the object and check that its bytes still hash to the key."""
+        ...
+
+    def namespace(self, name: str) -> "ObjectStore":
+        """The same store's objects under namespace `name` (e.g. "derivatives"): content-addressed
+        like the originals, but listed, kept and deleted apart from them. The same bytes may be
+        in both; a namespace's keys never show in the parent's list_keys, nor the parent's in it."""
         ...

@@ -42,6 +42,7 @@ from minio.xml import marshal
 from storage.port import (
     KEY_PATTERN,
     check_key as _check_key,
+    check_namespace,
     ObjectCorrupted,
     ObjectInfo,
     ObjectNotFound,
@@ -81,11 +82,20 @@ def _map_error(exc: S3Error, key: str, *, locking: bool = False) -> StorageError
 class S3Store:
     """Content-addressed store in one object-lock bucket."""
 
-    def __init__(self, client: Minio, bucket: str, *, part_size: int = _PART) -> None:
+    def __init__(self, client: Minio, bucket: str, *, part_size: int = _PART, prefix: str = "") -> None:
         self.client = client
         self.bucket = bucket
         self.part_size = part_size
+        self.prefix = prefix  # "" for originals; "ns/<name>/" for a namespace (see namespace())
         self._bucket_checked = False
+
+    def namespace(self, name: str) -> S3Store:
+        """The same bucket, object names under `ns/<name>/`: apart from the originals' keys."""
+        return S3Store(self.client, self.bucket, part_size=self.part_size,
+                       prefix=f"{self.prefix}ns/{check_namespace(name)}/")
+
+    def _name(self, key: str) -> str:
+        return self.prefix + _check_key(key)
 
     @classmethod
     def from_url(cls, url: str) -> S3Store:
@@ -125,11 +135,12 @@ class S3Store:
 
     def _versions(self, key: str) -> list[str]:
         """Version ids of the key's data (not delete markers), newest first."""
+        name = self._name(key)
         try:
             return [
                 cast(str, o.version_id)
-                for o in self.client.list_objects(self.bucket, prefix=key, include_version=True)
-                if o.object_name == key and not o.is_delete_marker
+                for o in self.client.list_objects(self.bucket, prefix=name, include_version=True)
+                if o.object_name == name and not o.is_delete_marker
             ]
         except S3Error as exc:
             raise _map_error(exc, key) from exc
@@ -169,7 +180,7 @@ class S3Store:
             headers["x-amz-checksum-sha256"] = base64.b64encode(digest).decode()
         try:
             self.client.put_object(
-                self.bucket, key, fh, size, content_type=content_type, metadata=headers,
+                self.bucket, self._name(key), fh, size, content_type=content_type, metadata=headers,
                 part_size=self.part_size, num_parallel_uploads=1,
             )
         except S3Error as exc:
@@ -179,9 +190,8 @@ class S3Store:
         return ObjectInfo(key=key, size=size, content_type=content_type, created=True)
 
     def open(self, key: str) -> BinaryIO:
-        _check_key(key)
         try:
-            return cast(BinaryIO, self.client.get_object(self.bucket, key))
+            return cast(BinaryIO, self.client.get_object(self.bucket, self._name(key)))
         except S3Error as exc:
             raise _map_error(exc, key) from exc
 
@@ -195,9 +205,8 @@ class S3Store:
             getattr(response, "release_conn", lambda: None)()
 
     def stat(self, key: str) -> ObjectInfo:
-        _check_key(key)
         try:
-            obj = self.client.stat_object(self.bucket, key)
+            obj = self.client.stat_object(self.bucket, self._name(key))
         except S3Error as exc:
             raise _map_error(exc, key) from exc
         headers = obj.metadata or {}
@@ -221,9 +230,10 @@ class S3Store:
 
     def list_keys(self) -> Iterator[str]:
         try:
-            for obj in self.client.list_objects(self.bucket, recursive=True):
-                if obj.object_name and KEY_PATTERN.match(obj.object_name):
-                    yield obj.object_name
+            for obj in self.client.list_objects(self.bucket, prefix=self.prefix or None, recursive=True):
+                key = (obj.object_name or "")[len(self.prefix):]
+                if KEY_PATTERN.match(key):  # names of a namespace ("ns/…") are not keys here
+                    yield key
         except S3Error as exc:
             if exc.code != "NoSuchBucket":
                 raise _map_error(exc, self.bucket) from exc
@@ -233,7 +243,7 @@ class S3Store:
         versions = self._versions(key)
         try:
             errors = list(self.client.remove_objects(
-                self.bucket, [DeleteObject(key, v) for v in versions],
+                self.bucket, [DeleteObject(self._name(key), v) for v in versions],
                 bypass_governance_mode=bypass_governance,
             ))
         except S3Error as exc:
@@ -255,11 +265,11 @@ class S3Store:
 
     def _put_retention(self, key: str, version: str, config: S3Retention, bypass: bool) -> None:
         if not bypass:
-            self.client.set_object_retention(self.bucket, key, config, version_id=version)
+            self.client.set_object_retention(self.bucket, self._name(key), config, version_id=version)
             return
         body = marshal(config)
         self.client._execute(  # noqa: SLF001 - the public call cannot send the bypass header
-            "PUT", self.bucket, object_name=key, body=body,
+            "PUT", self.bucket, object_name=self._name(key), body=body,
             headers={"Content-MD5": cast(str, md5sum_hash(body)),
                      "x-amz-bypass-governance-retention": "true"},
             query_params={"retention": "", "versionId": version},
@@ -270,7 +280,7 @@ class S3Store:
         switch = self.client.enable_object_legal_hold if on else self.client.disable_object_legal_hold
         for version in self._versions(key):
             try:
-                switch(self.bucket, key, version_id=version)
+                switch(self.bucket, self._name(key), version_id=version)
             except S3Error as exc:
                 raise _map_error(exc, key, locking=True) from exc
 

@@ -1,5 +1,5 @@
-"""HTTP API (FastAPI) under /api/v1. Routers are thin: parse, call a service, render."""
+"""The JSON API door (/api/v1); archive.app composes it with the web pages."""
 
-from archive.api.app import create_app
+from archive.api.app import install_api
 
-__all__ = ["create_app"]
+__all__ = ["install_api"]

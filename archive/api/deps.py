@@ -9,6 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from archive.bootstrap import Container
 from archive.errors import Unauthenticated
+from archive.request_info import client_ip
 from archive.services.access import Actor
 from archive.services.accounts import authenticate
 
@@ -17,10 +18,6 @@ _bearer = HTTPBearer(auto_error=False, description="session token from /auth/log
 
 def get_container(request: Request) -> Container:
     return request.app.state.container
-
-
-def client_ip(request: Request) -> str:
-    return request.client.host if request.client else ""
 
 
 def get_actor(request: Request, creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Actor:

@@ -1,30 +1,16 @@
-"""The one table that maps domain errors to HTTP status codes."""
+"""The API's error responses: JSON `{"detail": …}` with the status from archive.error_table."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from archive.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
-from ingest import InvalidUpload
-from search import SearchError
-from storage import StorageError
-
-STATUS_BY_ERROR: list[tuple[type[Exception], int]] = [
-    (Unauthenticated, 401),
-    (Forbidden, 403),
-    (NotFound, 404),
-    (Conflict, 409),
-    (InvalidInput, 422),
-    (InvalidUpload, 422),
-    (SearchError, 503),
-    (StorageError, 503),
-]
+from archive import error_table
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    for exc_type, status in STATUS_BY_ERROR:
-        def handler(_req: Request, exc: Exception, status: int = status) -> JSONResponse:
-            return JSONResponse(status_code=status, content={"detail": str(exc)})
+    def handler(_req: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse(status_code=error_table.http_status(exc), content={"detail": error_table.message(exc)})
 
-        app.add_exception_handler(exc_type, handler)
+    for rule in error_table.RULES:
+        app.add_exception_handler(rule.error, handler)

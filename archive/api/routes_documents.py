@@ -38,7 +38,7 @@ async def upload_raw(staff_code: str, file_name: str, request: Request, c: Conta
                      document_type: str = documents.DEFAULT_DOCUMENT_TYPE) -> dict:
     """Upload one file as the raw request body (no multipart): written to disk once, hashed as it
     arrives — for large scans and integrations. Permission is checked before any byte is read."""
-    await run_in_threadpool(documents.check_can_upload, c, actor, staff_code)
+    target = await run_in_threadpool(documents.check_upload, c, actor, staff_code, document_type)
     receiver = Receiver(tmp_dir=c.settings.tmp_dir, max_bytes=c.settings.max_upload_bytes)
     loop = asyncio.get_running_loop()
     writing: asyncio.Future | None = None  # at most one batch being hashed and written, in order
@@ -66,7 +66,7 @@ async def upload_raw(staff_code: str, file_name: str, request: Request, c: Conta
         receiver.abort()
         raise
     outcome = await run_in_threadpool(lambda: documents.ingest_received(
-        c, actor, staff_code=staff_code, received=received, file_name=file_name, document_type=document_type))
+        c, actor, target=target, received=received, file_name=file_name))
     return {**outcome.document.to_dict(), "created": outcome.created}
 
 

@@ -3,10 +3,10 @@
 from archive.models.accounts import AccessToken, RoleGrant, User
 from archive.models.audit import AuditEntry, AuditHead, CatalogEntry
 from archive.models.base import Base, utcnow
-from archive.models.dossier import Assignment, Document, Job, Page, Staff, StaffHistory, StatusChange
+from archive.models.dossier import Assignment, Derivative, Document, Job, Page, Staff, StaffHistory, StatusChange
 from archive.models.org import Delegation, Unit
 
 __all__ = [
-    "AccessToken", "Assignment", "AuditEntry", "AuditHead", "Base", "CatalogEntry", "Delegation", "Document", "Job",
+    "AccessToken", "Assignment", "AuditEntry", "AuditHead", "Base", "CatalogEntry", "Delegation", "Derivative", "Document", "Job",
     "Page", "RoleGrant", "Staff", "StaffHistory", "StatusChange", "Unit", "User", "utcnow",
 ]

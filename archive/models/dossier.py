@@ -1,11 +1,11 @@
-"""Dossier tables: staff (with CV fields and histories), documents, pages, jobs."""
+"""Dossier tables: staff (with CV fields and histories), documents, pages, jobs, derivatives."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, BigInteger, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from archive.models.base import Base, utcnow
@@ -133,22 +133,56 @@ class Page(Base):
 
 
 class Job(Base):
-    """Durable truth of background work: Celery messages may be lost, rows here are not.
+    """Durable truth of background work (công việc nền): Celery messages may be lost, rows here are not.
 
-    A worker claims a job by taking a lease and renews it (heartbeat) after each page; the
-    sweeper re-queues jobs whose lease expired, and fails them after max attempts.
+    `kind` names the handler in archive.work's registry; `target_type`/`target_id` say what the
+    job is about (a document, a staff record, a backup set … or nothing for a whole-archive
+    pass); `payload` carries the kind's small parameters and `result` what it reported. A
+    worker claims a job by taking a lease and renews it (heartbeat) while it works; the sweeper
+    re-queues jobs whose lease expired and fails them after max attempts.
     """
 
     __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_target", "target_type", "target_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(32), default="process")
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    target_type: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    target_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    result: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     state: Mapped[str] = mapped_column(String(16), index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     worker: Mapped[str | None] = mapped_column(String(200), nullable=True)
     lease_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     enqueued_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    @property
+    def document_id(self) -> int | None:
+        """The target as a document id, for the kinds that work on one document."""
+        return int(self.target_id) if self.target_type == "document" and self.target_id else None
+
+
+class Derivative(Base):
+    """Something made from a stored original (sản phẩm dẫn xuất): a page image now, archival PDFs next.
+
+    Kept in the object store's `derivatives` namespace under its own SHA-256, so every host
+    (and every backup) has it; re-creatable from its source with the same parameters, and
+    never a reason to touch the original.
+    """
+
+    __tablename__ = "derivatives"
+    __table_args__ = (UniqueConstraint("kind", "source_sha256", "params", name="uq_derivatives_source_params"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    source_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    params: Mapped[str] = mapped_column(String(200))  # canonical, e.g. "page=1;width=160"
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(BigInteger)
+    content_type: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
-from archive.bootstrap import Container
+from archive.context import Context
 from archive.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from archive.models import AccessToken, RoleGrant, Staff, Unit, User, utcnow
 from archive.services import audit
@@ -83,7 +83,7 @@ def _unit(session, code: str) -> Unit:
     return unit
 
 
-def create_user(c: Container, actor: Actor, *, username: str, password: str, unit_code: str, role: str,
+def create_user(c: Context, actor: Actor, *, username: str, password: str, unit_code: str, role: str,
                 scope_code: str | None = None, full_name: str = "", clearance: int = 0,
                 staff_code: str | None = None, expires_at: datetime | None = None) -> UserView:
     role_ = parse_role(role)
@@ -118,7 +118,7 @@ def create_user(c: Container, actor: Actor, *, username: str, password: str, uni
         return _view(s, user)
 
 
-def grant_role(c: Container, actor: Actor, username: str, *, role: str, scope_code: str,
+def grant_role(c: Context, actor: Actor, username: str, *, role: str, scope_code: str,
                expires_at: datetime | None = None) -> UserView:
     role_ = parse_role(role)
     with c.uow() as uow:
@@ -133,7 +133,7 @@ def grant_role(c: Container, actor: Actor, username: str, *, role: str, scope_co
         return _view(s, user)
 
 
-def restrict_role(c: Container, actor: Actor, username: str, *, role: str, scope_code: str) -> UserView:
+def restrict_role(c: Context, actor: Actor, username: str, *, role: str, scope_code: str) -> UserView:
     """Withdraw one role over one scope (thu hẹp quyền)."""
     role_ = parse_role(role)
     with c.uow() as uow:
@@ -152,7 +152,7 @@ def restrict_role(c: Container, actor: Actor, username: str, *, role: str, scope
         return _view(s, user)
 
 
-def set_expiry(c: Container, actor: Actor, username: str, expires_at: datetime | None) -> UserView:
+def set_expiry(c: Context, actor: Actor, username: str, expires_at: datetime | None) -> UserView:
     """Set or extend (gia hạn) an account's expiry; None means no expiry."""
     with c.uow() as uow:
         s = uow.session
@@ -166,7 +166,7 @@ def set_expiry(c: Container, actor: Actor, username: str, expires_at: datetime |
         return _view(s, user)
 
 
-def revoke_user(c: Container, actor: Actor, username: str, *, reason: str = "") -> None:
+def revoke_user(c: Context, actor: Actor, username: str, *, reason: str = "") -> None:
     with c.uow() as uow:
         s = uow.session
         user = _user(s, username)
@@ -192,7 +192,7 @@ def revoke_accounts_of_staff(session, staff_id: int, actor: Actor, reason: str) 
     return [u.username for u in users]
 
 
-def reset_password(c: Container, actor: Actor, username: str, new_password: str) -> None:
+def reset_password(c: Context, actor: Actor, username: str, new_password: str) -> None:
     with c.uow() as uow:
         s = uow.session
         user = _user(s, username)
@@ -204,7 +204,7 @@ def reset_password(c: Container, actor: Actor, username: str, new_password: str)
         uow.commit()
 
 
-def change_password(c: Container, actor: Actor, old_password: str, new_password: str) -> None:
+def change_password(c: Context, actor: Actor, old_password: str, new_password: str) -> None:
     if actor.user_id is None:
         raise Forbidden("Chỉ người dùng đã đăng nhập mới đổi được mật khẩu của mình.")
     with c.uow() as uow:
@@ -228,7 +228,7 @@ def _usable(user: User, now: datetime) -> bool:
     return user.revoked_at is None and (user.expires_at is None or user.expires_at > now)
 
 
-def login(c: Container, username: str, password: str, *, ip: str = "") -> str:
+def login(c: Context, username: str, password: str, *, ip: str = "") -> str:
     """Check the password; return a new session token. Every attempt is audited."""
     s_ = c.settings
     now = utcnow()
@@ -266,7 +266,7 @@ def login(c: Container, username: str, password: str, *, ip: str = "") -> str:
         return token
 
 
-def create_api_token(c: Container, actor: Actor, username: str, *, days: int | None = 90, name: str = "") -> str:
+def create_api_token(c: Context, actor: Actor, username: str, *, days: int | None = 90, name: str = "") -> str:
     if days is not None and not 1 <= days <= 3650:
         raise InvalidInput("Thời hạn token phải từ 1 đến 3650 ngày.")
     with c.uow() as uow:
@@ -285,14 +285,14 @@ def create_api_token(c: Container, actor: Actor, username: str, *, days: int | N
         return token
 
 
-def revoke_token(c: Container, token: str) -> None:
+def revoke_token(c: Context, token: str) -> None:
     with c.uow() as uow:
         uow.session.execute(update(AccessToken).where(AccessToken.token_hash == _hash_token(token))
                             .values(revoked_at=utcnow()))
         uow.commit()
 
 
-def authenticate(c: Container, token: str, *, ip: str = "") -> Actor:
+def authenticate(c: Context, token: str, *, ip: str = "") -> Actor:
     """The Actor behind a bearer token (session or API); Unauthenticated otherwise."""
     now = utcnow()
     idle = timedelta(minutes=c.settings.session_idle_minutes)
@@ -318,7 +318,7 @@ def authenticate(c: Container, token: str, *, ip: str = "") -> Actor:
                      staff_id=user.staff_id, ip=ip)
 
 
-def get_user(c: Container, actor: Actor, username: str) -> UserView:
+def get_user(c: Context, actor: Actor, username: str) -> UserView:
     with c.uow() as uow:
         s = uow.session
         user = _user(s, username)
@@ -327,7 +327,7 @@ def get_user(c: Container, actor: Actor, username: str) -> UserView:
         return _view(s, user)
 
 
-def ensure_first_admin(c: Container, *, username: str, password: str, root_code: str, root_name: str) -> bool:
+def ensure_first_admin(c: Context, *, username: str, password: str, root_code: str, root_name: str) -> bool:
     """`archive init`: create the root unit and the first admin once. True if created now."""
     from archive.services.access import cli_actor
     from archive.services.units import add_unit

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from archive.bootstrap import Container
+from archive.context import Context
 from archive.services import audit
 from archive.services.access import Action, Actor, require
 
 
-def browse(c: Container, caller: Actor, **filters: object) -> list[dict]:
+def browse(c: Context, caller: Actor, **filters: object) -> list[dict]:
     """Entries filtered by actor (user), target, action and time; newest first."""
     actor = caller
     require(actor, Action.AUDIT)
@@ -23,7 +23,7 @@ def browse(c: Container, caller: Actor, **filters: object) -> list[dict]:
     return out
 
 
-def verify_chain(c: Container, actor: Actor) -> audit.VerifyResult:
+def verify_chain(c: Context, actor: Actor) -> audit.VerifyResult:
     require(actor, Action.AUDIT)
     with c.uow() as uow:
         return audit.verify(uow.session)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from archive.bootstrap import Container
+from archive.context import Context
 from archive.catalog_seed import SEED
 from archive.errors import InvalidInput, NotFound
 from archive.models import CatalogEntry
@@ -28,7 +28,7 @@ class Entry:
         return {"code": self.code, "name": self.name, "active": self.active}
 
 
-def seed_catalogs(c: Container) -> int:
+def seed_catalogs(c: Context) -> int:
     """Fill catalogs that are still empty (init, safe to repeat); edited catalogs are left alone."""
     added = 0
     with c.uow() as uow:
@@ -43,7 +43,7 @@ def seed_catalogs(c: Container) -> int:
     return added
 
 
-def list_catalog(c: Container, catalog: str, *, include_inactive: bool = False) -> list[Entry]:
+def list_catalog(c: Context, catalog: str, *, include_inactive: bool = False) -> list[Entry]:
     if catalog not in SEED:
         raise NotFound(f"Không có danh mục {catalog}.")
     with c.uow() as uow:
@@ -54,7 +54,7 @@ def list_catalog(c: Container, catalog: str, *, include_inactive: bool = False) 
         return [Entry(e.code, e.name, e.active) for e in uow.session.scalars(stmt)]
 
 
-def upsert_entry(c: Container, actor: Actor, catalog: str, code: str, *, name: str, active: bool = True) -> Entry:
+def upsert_entry(c: Context, actor: Actor, catalog: str, code: str, *, name: str, active: bool = True) -> Entry:
     require(actor, Action.ADMINISTER)
     if catalog not in SEED:
         raise NotFound(f"Không có danh mục {catalog}.")

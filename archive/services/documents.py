@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import io
-import os
 import re
-import shutil
 from dataclasses import dataclass
 from typing import BinaryIO, Iterator
 
@@ -13,16 +11,17 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from archive.bootstrap import Container
-from archive.domain import DocumentState, JobState
+from archive.context import Context
+from archive.domain import EXTRACT_KIND, DocumentState
 from archive.errors import InvalidInput, NotFound
-from archive.models import Document, Job, Staff, utcnow
-from archive.services import audit
-from archive.services.access import SYSTEM, Action, Actor, check_staff
+from archive.models import Document, Staff
+from archive.services import audit, derivatives, jobs
+from archive.services.access import Action, Actor, check_staff
 from archive.services.views import DocumentView, PageView
-from ingest import InvalidUpload, ReceivedFile, receive_stream, validate_file
+from ingest import InvalidUpload, ReceivedFile, kind_of_content_type, receive_stream, validate_file
 from ingest.render import page_image as render_page
 from search import nfc
+from storage import local_copy
 
 _DOC_TYPE = re.compile(r"^[a-z0-9_]{1,64}$")
 DEFAULT_DOCUMENT_TYPE = "khac"
@@ -39,77 +38,82 @@ def _clean_file_name(name: str | None) -> str:
     return name[:255] or "tai-lieu"
 
 
-def check_can_upload(c: Container, actor: Actor, staff_code: str) -> int:
-    """The staff member's id, if the actor may attach scans to their dossier (before any byte is read)."""
+@dataclass(frozen=True)
+class UploadTarget:
+    """Where an upload goes, checked once before any byte is read: the dossier and the type."""
+
+    staff_id: int
+    staff_code: str
+    document_type: str
+
+
+def check_upload(c: Context, actor: Actor, staff_code: str,
+                 document_type: str = DEFAULT_DOCUMENT_TYPE) -> UploadTarget:
+    """The dossier the actor may attach scans to, and a valid document type (one transaction)."""
+    if not _DOC_TYPE.match(document_type):
+        raise InvalidInput("Loại tài liệu chỉ gồm chữ thường không dấu, số và '_' (ví dụ: so_yeu_ly_lich).")
     with c.uow() as uow:
         staff = uow.session.scalar(select(Staff).where(Staff.code == staff_code))
         if staff is None:
             raise NotFound(f"Không tìm thấy cán bộ có mã {staff_code}.")
-        return check_staff(uow.session, actor, staff, Action.UPLOAD).id
+        staff_id = check_staff(uow.session, actor, staff, Action.UPLOAD).id
+    return UploadTarget(staff_id=staff_id, staff_code=staff_code, document_type=document_type)
 
 
-def _check_type(document_type: str) -> None:
-    if not _DOC_TYPE.match(document_type):
-        raise InvalidInput("Loại tài liệu chỉ gồm chữ thường không dấu, số và '_' (ví dụ: so_yeu_ly_lich).")
-
-
-def ingest_upload(c: Container, actor: Actor, *, staff_code: str, stream: BinaryIO, file_name: str | None,
+def ingest_upload(c: Context, actor: Actor, *, staff_code: str, stream: BinaryIO, file_name: str | None,
                   document_type: str = DEFAULT_DOCUMENT_TYPE) -> IngestOutcome:
-    """Receive → validate → store original → record document + job → (after commit) queue it.
+    """Check → receive → validate → store original → record document + job → (after commit) queue it.
 
     Nothing is recorded unless the file is valid and its bytes are safely stored; the
     same bytes for the same staff member return the existing document (idempotent).
     """
-    _check_type(document_type)
-    check_can_upload(c, actor, staff_code)
+    target = check_upload(c, actor, staff_code, document_type)
     received = receive_stream(stream, tmp_dir=c.settings.tmp_dir, max_bytes=c.settings.max_upload_bytes)
-    return ingest_received(c, actor, staff_code=staff_code, received=received, file_name=file_name,
-                           document_type=document_type)
+    return ingest_received(c, actor, target=target, received=received, file_name=file_name)
 
 
-def ingest_received(c: Container, actor: Actor, *, staff_code: str, received: ReceivedFile, file_name: str | None,
-                    document_type: str = DEFAULT_DOCUMENT_TYPE) -> IngestOutcome:
+def ingest_received(c: Context, actor: Actor, *, target: UploadTarget, received: ReceivedFile,
+                    file_name: str | None) -> IngestOutcome:
     """The rest of the ingest once the bytes are on local disk (from a stream or a request body).
 
-    Takes `received.path` over: it ends in the object store or is removed.
+    `target` comes from check_upload. Takes `received.path` over: it ends in the object store
+    or is removed.
     """
     s = c.settings
     try:
-        _check_type(document_type)
-        staff_id = check_can_upload(c, actor, staff_code)
-        existing = _find(c, staff_id, received.sha256)
+        existing = _find(c, target.staff_id, received.sha256)
         if existing is not None:
             return IngestOutcome(existing, created=False)
         checked = validate_file(received.path, max_pages=s.max_pages, max_image_pixels=s.max_image_pixels)
         c.store.put_file(received.path, sha256=received.sha256, content_type=checked.content_type)
         with c.uow() as uow:
-            doc = Document(staff_id=staff_id, document_type=document_type, file_name=_clean_file_name(file_name),
-                           content_type=checked.content_type, sha256=received.sha256, size=received.size,
-                           page_count=checked.page_count, state=DocumentState.QUEUED.value)
+            doc = Document(staff_id=target.staff_id, document_type=target.document_type,
+                           file_name=_clean_file_name(file_name), content_type=checked.content_type,
+                           sha256=received.sha256, size=received.size, page_count=checked.page_count,
+                           state=DocumentState.QUEUED.value)
             uow.session.add(doc)
             uow.session.flush()
-            job = Job(document_id=doc.id, kind="process", state=JobState.QUEUED.value, enqueued_at=utcnow())
-            uow.session.add(job)
+            job = jobs.enqueue(uow.session, EXTRACT_KIND, target_type="document", target_id=doc.id)
             audit.append(uow.session, actor=actor.name, ip=actor.ip, action="document.upload", target_type="document",
-                         target_id=doc.id, details={"staff": staff_code, "sha256": received.sha256,
-                                                    "file_name": doc.file_name, "type": document_type})
+                         target_id=doc.id, details={"staff": target.staff_code, "sha256": received.sha256,
+                                                    "file_name": doc.file_name, "type": target.document_type})
             try:
                 uow.commit()
             except IntegrityError:  # a concurrent upload of the same bytes won the race
                 uow.session.rollback()
-                existing = _find(c, staff_id, received.sha256)
+                existing = _find(c, target.staff_id, received.sha256)
                 if existing is None:
                     raise
                 return IngestOutcome(existing, created=False)
-            job_id, doc_id = job.id, doc.id
+            uow.session.refresh(doc, ["staff"])
+            view, job_id = DocumentView.of(doc), job.id
     finally:
         received.path.unlink(missing_ok=True)
-    if c.queue is not None:  # only after commit: a worker must find the rows it is sent
-        c.queue.send_process(job_id)
-    return IngestOutcome(get_document(c, SYSTEM, doc_id), created=True)
+    jobs.send_after_commit(c, [(job_id, EXTRACT_KIND)])  # only after commit: a worker must find the rows
+    return IngestOutcome(view, created=True)
 
 
-def _find(c: Container, staff_id: int, sha256: str) -> DocumentView | None:
+def _find(c: Context, staff_id: int, sha256: str) -> DocumentView | None:
     with c.uow() as uow:
         doc = uow.session.scalar(
             select(Document).where(Document.staff_id == staff_id, Document.sha256 == sha256)
@@ -129,12 +133,12 @@ def _visible_document(s, actor: Actor, document_id: int, action: Action) -> Docu
     return doc
 
 
-def get_document(c: Container, actor: Actor, document_id: int) -> DocumentView:
+def get_document(c: Context, actor: Actor, document_id: int) -> DocumentView:
     with c.uow() as uow:
         return DocumentView.of(_visible_document(uow.session, actor, document_id, Action.READ))
 
 
-def list_documents(c: Container, actor: Actor, staff_code: str) -> list[DocumentView]:
+def list_documents(c: Context, actor: Actor, staff_code: str) -> list[DocumentView]:
     with c.uow() as uow:
         s = uow.session
         staff = check_staff(s, actor, s.scalar(select(Staff).where(Staff.code == staff_code)), Action.READ)
@@ -145,7 +149,7 @@ def list_documents(c: Container, actor: Actor, staff_code: str) -> list[Document
         return [DocumentView.of(d) for d in docs]
 
 
-def document_pages(c: Container, actor: Actor, document_id: int) -> list[PageView]:
+def document_pages(c: Context, actor: Actor, document_id: int) -> list[PageView]:
     with c.uow() as uow:
         s = uow.session
         doc = _visible_document(s, actor, document_id, Action.READ)
@@ -156,7 +160,7 @@ def document_pages(c: Container, actor: Actor, document_id: int) -> list[PageVie
         return pages
 
 
-def open_original(c: Container, actor: Actor, document_id: int) -> tuple[DocumentView, Iterator[bytes]]:
+def open_original(c: Context, actor: Actor, document_id: int) -> tuple[DocumentView, Iterator[bytes]]:
     """The stored original, byte-for-byte, as a stream of chunks. The download is logged first."""
     with c.uow() as uow:
         s = uow.session
@@ -169,34 +173,27 @@ def open_original(c: Container, actor: Actor, document_id: int) -> tuple[Documen
 
 
 THUMB_WIDTHS = (160, 1000)  # thumbnail and viewer sizes; a fixed set so requests cannot make us render any size
+PAGE_IMAGE = "page_image"
 
 
-def page_image(c: Container, actor: Actor, document_id: int, page: int, *, width: int) -> bytes:
-    """A PNG of one page of the original (a derivative, cached under the data dir by content hash)."""
+def page_image(c: Context, actor: Actor, document_id: int, page: int, *, width: int) -> bytes:
+    """A PNG of one page of the original: a derivative kept in the object store, made on first ask."""
     if width not in THUMB_WIDTHS:
         raise InvalidInput(f"Chiều rộng ảnh phải là một trong {THUMB_WIDTHS}.")
     doc = get_document(c, actor, document_id)
     if not 1 <= page <= max(doc.page_count, 1):
         raise NotFound(f"Tài liệu số {document_id} không có trang {page}.")
-    cache = c.settings.data_dir / "derivatives" / doc.sha256[:2] / f"{doc.sha256}-p{page}-w{width}.png"
-    if cache.exists():
-        return cache.read_bytes()
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    work = c.settings.tmp_dir / f"thumb-{os.getpid()}-{document_id}-{page}"
-    try:
-        with open(work, "wb") as out, c.store.open(doc.sha256) as src:
-            shutil.copyfileobj(src, out, 1 << 20)
-        kind = "pdf" if doc.content_type == "application/pdf" else "image"
+
+    def render() -> bytes:
+        with local_copy(c.store, doc.sha256, c.settings.tmp_dir, prefix="thumb-") as work:
+            img = render_page(work, kind_of_content_type(doc.content_type), page, width_px=width)
         buf = io.BytesIO()
-        render_page(work, kind, page, width_px=width).save(buf, format="PNG", optimize=True)
-    finally:
-        work.unlink(missing_ok=True)
-    tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_bytes(buf.getvalue())
-    os.replace(tmp, cache)
-    return buf.getvalue()
+        img.save(buf, format="PNG", optimize=True)
+        return buf.getvalue()
+
+    return derivatives.get_or_make(c, kind=PAGE_IMAGE, source_sha256=doc.sha256,
+                                   params=f"page={page};width={width}", content_type="image/png", make=render)
 
 
-__all__ = ["IngestOutcome", "InvalidUpload", "check_can_upload", "document_pages", "page_image", "get_document", "ingest_received",
-           "ingest_upload",
-           "list_documents", "open_original"]
+__all__ = ["IngestOutcome", "InvalidUpload", "UploadTarget", "check_upload", "document_pages", "get_document",
+           "ingest_received", "ingest_upload", "list_documents", "open_original", "page_image"]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from archive.bootstrap import Container
+from archive.context import Context
 from archive.models import Staff
 from archive.services import audit
 from archive.services.access import Actor
 
 
-def rotate_field_keys(c: Container, actor: Actor, *, batch: int = 500) -> int:
+def rotate_field_keys(c: Context, actor: Actor, *, batch: int = 500) -> int:
     """Returns how many records were re-encrypted. Old keys can be removed afterwards."""
     done, last_id = 0, 0
     while True:

@@ -6,7 +6,7 @@ facet counts can never include records outside what the caller may see. Searches
 
 from __future__ import annotations
 
-from archive.bootstrap import Container
+from archive.context import Context
 from archive.errors import InvalidInput
 from archive.services import audit
 from archive.services.access import Action, Actor, require
@@ -17,7 +17,7 @@ MAX_LIMIT = 200
 FACETS = ("status", "document_type", "grade", "unit")
 
 
-def search_pages(c: Container, actor: Actor, text: str, *, statuses: list[str] | None = None,
+def search_pages(c: Context, actor: Actor, text: str, *, statuses: list[str] | None = None,
                  units: list[str] | None = None, document_types: list[str] | None = None,
                  grades: list[str] | None = None, birth_year_from: int | None = None,
                  birth_year_to: int | None = None, limit: int = 20, offset: int = 0,

@@ -11,8 +11,8 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from archive.bootstrap import Container
-from archive.domain import STATUS_LABELS, DocumentState, StaffStatus
+from archive.context import Context
+from archive.domain import INDEX_KIND, STATUS_LABELS, DocumentState, StaffStatus
 from archive.errors import Conflict, InvalidInput, NotFound
 from archive.models import Assignment, Document, Staff, StaffHistory, StatusChange, Unit, utcnow
 from archive.services import audit
@@ -67,7 +67,7 @@ class StaffView:
         return d
 
 
-def staff_view(c: Container, s: Session, staff: Staff, *, show_sensitive: bool) -> StaffView:
+def staff_view(c: Context, s: Session, staff: Staff, *, show_sensitive: bool) -> StaffView:
     units = {u.id: u for u in s.scalars(select(Unit))}
     changes = s.scalars(select(StatusChange).where(StatusChange.staff_id == staff.id).order_by(StatusChange.id)).all()
     moves = s.scalars(select(Assignment).where(Assignment.staff_id == staff.id).order_by(Assignment.id)).all()
@@ -103,7 +103,7 @@ def load_staff(s: Session, code: str) -> Staff | None:
                                                                   selectinload(Staff.history)))
 
 
-def add_staff(c: Container, actor: Actor, *, code: str, full_name: str, unit_code: str,
+def add_staff(c: Context, actor: Actor, *, code: str, full_name: str, unit_code: str,
               birth_date: date | None = None, gender: str = "", status: str = StaffStatus.DANG_CONG_TAC.value,
               grade_code: str = "", restriction_level: int = 0, profile: dict | None = None,
               sensitive: dict | None = None, history: list[dict] | None = None) -> StaffView:
@@ -149,7 +149,7 @@ def add_staff(c: Container, actor: Actor, *, code: str, full_name: str, unit_cod
         return staff_view(c, s, load_staff(s, code), show_sensitive=_may_read_sensitive(s, actor, staff))
 
 
-def get_staff(c: Container, actor: Actor, code: str) -> StaffView:
+def get_staff(c: Context, actor: Actor, code: str) -> StaffView:
     with c.uow() as uow:
         s = uow.session
         staff = check_staff(s, actor, load_staff(s, code), Action.READ)
@@ -159,7 +159,7 @@ def get_staff(c: Container, actor: Actor, code: str) -> StaffView:
         return view
 
 
-def update_staff(c: Container, actor: Actor, code: str, changes: dict) -> StaffView:
+def update_staff(c: Context, actor: Actor, code: str, changes: dict) -> StaffView:
     """Change CV fields; the audit entry keeps before and after (sensitive values masked)."""
     unknown = set(changes) - set(EDITABLE)
     if unknown:
@@ -192,7 +192,7 @@ def update_staff(c: Container, actor: Actor, code: str, changes: dict) -> StaffV
         uow.commit()
         view = staff_view(c, s, load_staff(s, code), show_sensitive=_may_read_sensitive(s, actor, staff))
     if c.queue is not None:
-        c.queue.send_index()
+        c.queue.wake(INDEX_KIND)
     return view
 
 

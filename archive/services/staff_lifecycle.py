@@ -11,8 +11,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from archive.bootstrap import Container
-from archive.domain import StaffStatus
+from archive.context import Context
+from archive.domain import INDEX_KIND, StaffStatus
 from archive.errors import InvalidInput, NotFound
 from archive.models import Assignment, StatusChange, Unit, utcnow
 from archive.services import audit
@@ -21,7 +21,7 @@ from archive.services.accounts import revoke_accounts_of_staff
 from archive.services.staff import StaffView, load_staff, mark_for_reindex, parse_status, staff_view
 
 
-def change_status(c: Container, actor: Actor, code: str, *, status: str, effective_date: date | None = None,
+def change_status(c: Context, actor: Actor, code: str, *, status: str, effective_date: date | None = None,
                   decision_ref: str = "") -> StaffView:
     new = parse_status(status).value
     with c.uow() as uow:
@@ -37,11 +37,11 @@ def change_status(c: Container, actor: Actor, code: str, *, status: str, effecti
         uow.commit()
         view = staff_view(c, s, load_staff(s, code), show_sensitive=False)
     if c.queue is not None:
-        c.queue.send_index()
+        c.queue.wake(INDEX_KIND)
     return view
 
 
-def transfer(c: Container, actor: Actor, code: str, *, to_unit_code: str, decision_ref: str = "",
+def transfer(c: Context, actor: Actor, code: str, *, to_unit_code: str, decision_ref: str = "",
              effective_date: date | None = None) -> tuple[StaffView, list[str]]:
     """Move a record to another unit; returns the view and the usernames whose access was revoked."""
     with c.uow() as uow:
@@ -68,7 +68,7 @@ def transfer(c: Container, actor: Actor, code: str, *, to_unit_code: str, decisi
         s.expire_all()
         view = staff_view(c, s, load_staff(s, code), show_sensitive=False)
     if c.queue is not None:
-        c.queue.send_index()
+        c.queue.wake(INDEX_KIND)
     return view, revoked
 
 

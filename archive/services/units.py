@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 
-from archive.bootstrap import Container
+from archive.context import Context
 from archive.errors import Conflict, Forbidden, InvalidInput, NotFound
 from archive.models import Delegation, Document, Staff, Unit, utcnow
-from archive.domain import DocumentState
+from archive.domain import INDEX_KIND, DocumentState
 from archive.services import audit
 from archive.services.access import Action, Actor, check_unit, unit_ancestry
 from search import nfc
@@ -42,7 +42,7 @@ def get_unit_by_code(session, code: str) -> Unit:
     return unit
 
 
-def add_unit(c: Container, actor: Actor, *, code: str, name: str, parent_code: str | None = None) -> UnitView:
+def add_unit(c: Context, actor: Actor, *, code: str, name: str, parent_code: str | None = None) -> UnitView:
     if not _CODE.match(code or ""):
         raise InvalidInput("Mã đơn vị chỉ gồm chữ, số, '.', '_' hoặc '-', tối đa 32 ký tự.")
     name = " ".join(nfc(name or "").split())
@@ -68,7 +68,7 @@ def add_unit(c: Container, actor: Actor, *, code: str, name: str, parent_code: s
         return _view(s, unit)
 
 
-def list_units(c: Container, actor: Actor) -> list[UnitView]:
+def list_units(c: Context, actor: Actor) -> list[UnitView]:
     """Units the actor can see: the subtrees of their grants (all for the system)."""
     with c.uow() as uow:
         s = uow.session
@@ -85,7 +85,7 @@ def list_units(c: Container, actor: Actor) -> list[UnitView]:
     return [v for v in views if set(v.path) & visible]
 
 
-def delegate(c: Container, actor: Actor, *, unit_code: str, to_code: str) -> None:
+def delegate(c: Context, actor: Actor, *, unit_code: str, to_code: str) -> None:
     """Let `to_code` manage the dossiers of `unit_code`'s subtree; the tree above keeps oversight."""
     with c.uow() as uow:
         s = uow.session
@@ -97,7 +97,7 @@ def delegate(c: Container, actor: Actor, *, unit_code: str, to_code: str) -> Non
         _reindex_subtree(s, unit)
         uow.commit()
     if c.queue is not None:
-        c.queue.send_index()
+        c.queue.wake(INDEX_KIND)
 
 
 def _reindex_subtree(session, unit: Unit) -> None:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from archive.api.deps import client_ip
+from archive.request_info import client_ip
 from archive.bootstrap import Container
 from archive.errors import Unauthenticated
 from archive.services.access import Actor

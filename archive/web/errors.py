@@ -1,6 +1,6 @@
 """Errors as friendly Vietnamese pages: one function maps every failure of a web route.
 
-Status codes come from the same table as the API (archive.api.errors.STATUS_BY_ERROR). A
+Status codes and messages come from the same table as the API's and the CLI's (archive.error_table). A
 missing or expired session redirects to the login page with the reason; requests from our
 own scripts (Accept: application/json) get JSON instead. Nothing ever shows a stack trace.
 """
@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from archive.api.errors import STATUS_BY_ERROR
+from archive import error_table
 from archive.errors import Unauthenticated
 from archive.web import security
 from archive.web.rendering import finish, render, translator, web_state
@@ -36,13 +36,6 @@ class CsrfRejected(Exception):
 
 def wants_json(request: Request) -> bool:
     return "application/json" in request.headers.get("accept", "")
-
-
-def _status_of(exc: Exception) -> int:
-    for exc_type, status in STATUS_BY_ERROR:
-        if isinstance(exc, exc_type):
-            return status
-    return 500
 
 
 def login_redirect(request: Request, message: str = "") -> Response:
@@ -70,8 +63,8 @@ def error_response(request: Request, exc: Exception) -> Response:
     elif isinstance(exc, StarletteHTTPException):
         status, message = exc.status_code, ""
     else:
-        status = _status_of(exc)
-        message = str(exc) if status != 500 else ""
+        status = error_table.http_status(exc)
+        message = error_table.message(exc) if status != 500 else ""
         if status == 500:
             log.exception("web request failed: %s %s", request.method, request.url.path, exc_info=exc)
     if wants_json(request):

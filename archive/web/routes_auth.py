@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from archive.api.deps import client_ip
+from archive.request_info import client_ip
 from archive.errors import InvalidInput, Unauthenticated
 from archive.services import accounts
 from archive.services.passwords import MIN_LENGTH

@@ -9,6 +9,7 @@ from tests.support.databases import fresh_postgres_database
 TABLES = {
     "staff", "documents", "pages", "jobs", "units", "unit_delegations", "staff_history", "staff_status_changes",
     "staff_assignments", "users", "role_grants", "access_tokens", "audit_log", "audit_head", "catalog_entries",
+    "derivatives",
 }
 
 
@@ -80,4 +81,31 @@ def test_skeleton_staff_units_become_unit_rows_and_come_back(database_url):
     with engine.connect() as conn:
         back = conn.execute(text("SELECT code, unit_name FROM staff ORDER BY code")).all()
     assert [tuple(r) for r in back] == [("A1", "Sở Nội vụ"), ("A2", "Sở Nội vụ"), ("B1", "Chưa xếp đơn vị")]
+    engine.dispose()
+
+
+def test_document_jobs_become_extract_jobs_with_a_target_and_come_back(database_url):
+    from sqlalchemy import text
+
+    migrate(database_url, "0002")
+    engine = create_engine(database_url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO units (id, code, name, path, created_at) "
+                          "VALUES (1, 'U1', 'Sở Nội vụ', '/1/', CURRENT_TIMESTAMP)"))
+        conn.execute(text("INSERT INTO staff (id, code, full_name, unit_id, status, gender, status_decision, grade_code, "
+                          "restriction_level, profile, sensitive, created_at, updated_at) VALUES (1, 'NV1', 'Tên', 1, "
+                          "'dang_cong_tac', '', '', '', 0, '{}', '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        conn.execute(text("INSERT INTO documents (id, staff_id, document_type, file_name, content_type, sha256, size, "
+                          "page_count, state, created_at, updated_at) VALUES (7, 1, 'khac', 'a.pdf', "
+                          "'application/pdf', :h, 1, 1, 'indexed', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"),
+                     {"h": "a" * 64})
+        conn.execute(text("INSERT INTO jobs (document_id, kind, state, attempts, enqueued_at, created_at, updated_at) "
+                          "VALUES (7, 'process', 'done', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+    migrate(database_url)
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT kind, target_type, target_id, state, finished_at FROM jobs")).one()
+    assert tuple(row[:4]) == ("extract", "document", "7", "done") and row[4] is not None
+    downgrade(database_url, "0002")
+    with engine.connect() as conn:
+        assert tuple(conn.execute(text("SELECT kind, document_id, state FROM jobs")).one()) == ("process", 7, "done")
     engine.dispose()

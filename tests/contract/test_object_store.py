@@ -297,3 +297,37 @@ def test_s3_delete_removes_every_version_not_just_adds_a_delete_marker(s3_url: s
     store.delete(key)
     left = list(store.client.list_objects(store.bucket, prefix=key, include_version=True))  # type: ignore[attr-defined]
     assert left == []
+
+
+# -- namespaces (derivatives live apart from the originals) ----------------------------------
+
+def test_a_namespace_keeps_its_objects_apart_from_the_originals(store: ObjectStore, tmp_path: Path) -> None:
+    derived = store.namespace("derivatives")
+    original = _unique_bytes("gốc")
+    thumb = _unique_bytes("ảnh trang")
+    key_original = _put(store, original)
+    key_thumb = _put(derived, thumb, "image/png")
+    assert set(store.list_keys()) == {key_original}
+    assert set(derived.list_keys()) == {key_thumb}
+    assert not store.exists(key_thumb) and not derived.exists(key_original)
+    with derived.open(key_thumb) as fh:
+        assert fh.read() == thumb
+    assert derived.stat(key_thumb).content_type == "image/png"
+    assert derived.verify(key_thumb)
+    # the same bytes may live in both, each under the same key, independently
+    assert _put(derived, original) == key_original
+    derived.delete(key_original)
+    assert store.exists(key_original) and not derived.exists(key_original)
+    # put_file and the lock rules work inside a namespace too
+    f = tmp_path / "received"
+    f.write_bytes(_unique_bytes("tệp nhận"))
+    key_file = hashlib.sha256(f.read_bytes()).hexdigest()
+    derived.put_file(f, sha256=key_file)
+    derived.set_legal_hold(key_file, True)
+    with pytest.raises(RetentionLocked):
+        derived.delete(key_file)
+    derived.set_legal_hold(key_file, False)
+    derived.delete(key_file)
+    assert set(derived.list_keys()) == {key_thumb}
+    with pytest.raises(ValueError):
+        store.namespace("../escape")

@@ -3,7 +3,7 @@
 import pytest
 from fastapi.testclient import TestClient
 
-from archive.api import create_app
+from archive.app import create_app
 from tests.support.accounts import logged_in, make_user
 from tests.support.documents import CV_LINES, born_digital_pdf, png_bytes, rendered_page
 

@@ -9,7 +9,7 @@ import io
 
 import pytest
 
-from archive.api import create_app
+from archive.app import create_app
 from archive.services.access import SYSTEM
 from archive.services.documents import ingest_upload
 from archive.services.staff import add_staff

@@ -4,7 +4,7 @@ then finds them, and the transferred person's own account stops working."""
 import pytest
 from fastapi.testclient import TestClient
 
-from archive.api import create_app
+from archive.app import create_app
 from archive.services.access import SYSTEM
 from archive.services.staff import add_staff
 from archive.services.units import add_unit

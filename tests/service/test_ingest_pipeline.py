@@ -155,7 +155,8 @@ def test_original_is_kept_byte_for_byte(container, staff):
     assert container.store.verify(out.document.sha256)
 
 
-def test_page_images_are_rendered_for_pdfs_and_multipage_tiffs_and_cached(container, staff):
+def test_page_images_are_rendered_for_pdfs_and_multipage_tiffs_and_kept_as_derivatives(container, staff,
+                                                                                        monkeypatch):
     from io import BytesIO as _B
 
     from PIL import Image
@@ -172,8 +173,24 @@ def test_page_images_are_rendered_for_pdfs_and_multipage_tiffs_and_cached(contai
         first[doc.id] = png = page_image(container, SYSTEM, doc.id, page, width=160)
         thumb = Image.open(_B(png))
         assert thumb.format == "PNG" and thumb.width == 160 and thumb.height > 200  # A4 portrait
-    assert len(list((container.settings.data_dir / "derivatives").rglob("*.png"))) == 2
-    assert page_image(container, SYSTEM, pdf.id, 2, width=160) == first[pdf.id]  # served from the cache
+    from archive.models import Derivative
+    from archive.services import documents
+
+    with container.uow() as uow:
+        rows = [(r.kind, r.source_sha256, r.params, r.sha256)
+                for r in uow.session.scalars(select(Derivative).order_by(Derivative.id))]
+    assert [r[:3] for r in rows] == [
+        ("page_image", pdf.sha256, "page=2;width=160"), ("page_image", tiff.sha256, "page=2;width=160")]
+    # in the store's derivatives namespace under their own hash, apart from the originals
+    assert set(container.derivatives.list_keys()) == {r[3] for r in rows}
+    assert set(container.store.list_keys()) == {pdf.sha256, tiff.sha256}
+    assert not (container.settings.data_dir / "derivatives").exists()  # nothing kept beside the store
+
+    def no_render(*_a, **_k):
+        raise AssertionError("a recorded derivative must not be rendered again")
+
+    monkeypatch.setattr(documents, "render_page", no_render)
+    assert page_image(container, SYSTEM, pdf.id, 2, width=160) == first[pdf.id]  # from the object store
     with pytest.raises(NotFound):
         page_image(container, SYSTEM, pdf.id, 3, width=160)
     with pytest.raises(InvalidInput):

@@ -14,7 +14,7 @@ from datetime import date
 import pytest
 from fastapi.testclient import TestClient
 
-from archive.api import create_app
+from archive.app import create_app
 from archive.services.access import SYSTEM
 from archive.services.documents import ingest_upload
 from archive.services.staff import add_staff

@@ -1,92 +1,40 @@
-"""Background processing: extract the text of a document (OCR worker) and index it (single consumer)."""
+"""`index`: the single index consumer — a drain kind over documents waiting in `indexing`.
+
+No job rows: a document's state is the durable truth (extract sets `indexing`; this marks
+`indexed`). Queue: `index`, exactly one consumer, because tantivy allows one writer per
+index. The index is written before the database says `indexed`: a crash in between
+re-indexes (an idempotent upsert), never loses. `rebuild_index` is `archive reindex`.
+"""
 
 from __future__ import annotations
 
-import logging
-import os
-import shutil
-import tempfile
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from pathlib import Path
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
-from archive.bootstrap import Container
-from archive.domain import DocumentState, JobState
-from archive.models import Document, Job, Page, Staff, Unit, utcnow
-from archive.services import jobs
+from archive.context import Context
+from archive.domain import INDEX_KIND, DocumentState
+from archive.models import Document, Page, Staff, Unit, utcnow
 from archive.services.access import scope_codes
-from ingest import ExtractionFailed, ExtractOptions, InvalidUpload, PageText, extract_pages
-from ingest.validate import detect_kind
+from archive.work.contract import DrainKind
 from search import PageDoc
 
-log = logging.getLogger(__name__)
+
+class IndexKind(DrainKind):
+    name = INDEX_KIND
+    queue = "index"
+
+    def has_pending(self, session: Session) -> bool:
+        return session.scalar(
+            select(Document.id).where(Document.state == DocumentState.INDEXING.value).limit(1)) is not None
+
+    def drain(self, ctx: Context) -> int:
+        return index_pending(ctx)
 
 
-def _copy_original(c: Container, sha256: str) -> Path:
-    fd, name = tempfile.mkstemp(dir=c.settings.tmp_dir, prefix="work-")
-    with os.fdopen(fd, "wb") as out, c.store.open(sha256) as src:
-        shutil.copyfileobj(src, out, 1 << 20)
-    return Path(name)
-
-
-def run_job(c: Container, job_id: int, worker_id: str) -> str:
-    """Run one extraction job; returns what happened ('done', 'skipped', 'failed', 'requeued', 'lost')."""
-    if not jobs.claim(c, job_id, worker_id):
-        return "skipped"  # already done, running elsewhere, or out of attempts
-    with c.uow() as uow:
-        job = uow.session.get(Job, job_id)
-        doc = uow.session.get(Document, job.document_id)
-        sha256, doc_id = doc.sha256, doc.id
-    s = c.settings
-    opts = ExtractOptions(lang=s.ocr_language, dpi=s.ocr_dpi, text_layer_min_chars=s.text_layer_min_chars)
-    work = None
-    pages: list[PageText] = []
-    try:
-        work = _copy_original(c, sha256)
-        with open(work, "rb") as fh:
-            kind = detect_kind(fh.read(16))
-        if kind is None:
-            raise InvalidUpload("Bản gốc đã lưu không còn là định dạng hỗ trợ.")
-        for page in extract_pages(work, kind, opts):
-            pages.append(page)
-            if not jobs.heartbeat(c, job_id, worker_id):
-                log.warning("job %s: lease lost to another worker; dropping my result", job_id)
-                return "lost"
-    except InvalidUpload as exc:
-        jobs.fail(c, job_id, worker_id, str(exc))
-        return "failed"
-    except (ExtractionFailed, OSError) as exc:
-        jobs.give_back(c, job_id, worker_id, str(exc))
-        return "requeued"
-    except Exception as exc:  # noqa: BLE001 — an unexpected bug must not lose the job either
-        log.exception("job %s failed", job_id)
-        jobs.give_back(c, job_id, worker_id, f"{type(exc).__name__}: {exc}")
-        return "requeued"
-    finally:
-        if work is not None:
-            work.unlink(missing_ok=True)
-
-    with c.uow() as uow:
-        s_ = uow.session
-        job = s_.get(Job, job_id)
-        if job.worker != worker_id or job.state != JobState.RUNNING.value:
-            return "lost"
-        # replace, never append: a re-run after a crash must not duplicate pages
-        s_.execute(delete(Page).where(Page.document_id == doc_id))
-        s_.add_all(Page(document_id=doc_id, number=p.number, text=p.text, confidence=p.confidence,
-                        source=p.source) for p in pages)
-        doc = s_.get(Document, doc_id)
-        doc.page_count, doc.state, doc.error = len(pages), DocumentState.INDEXING.value, None
-        job.state, job.lease_until, job.last_error = JobState.DONE.value, None, None
-        uow.commit()
-    if c.queue is not None:
-        c.queue.send_index()
-    return "done"
-
-
-def page_docs(session, document_ids: list[int]) -> list[PageDoc]:  # noqa: ANN001
+def page_docs(session: Session, document_ids: list[int]) -> list[PageDoc]:
     """Search documents of these documents' pages, with the staff fields and the access scope.
 
     One joined query of plain rows (no ORM objects: a rebuild reads every page of the
@@ -127,7 +75,7 @@ class _Batch:
     pages: list[PageDoc]
 
 
-def _next_batch_ids(session, max_pages: int, after_id: int) -> list[int]:  # noqa: ANN001
+def _next_batch_ids(session: Session, max_pages: int, after_id: int) -> list[int]:
     """Ids of the next documents waiting in `indexing` after `after_id`, oldest first, whose
     pages add up to at most `max_pages` (always at least one document, however large)."""
     rows = session.execute(
@@ -144,7 +92,7 @@ def _next_batch_ids(session, max_pages: int, after_id: int) -> list[int]:  # noq
     return ids
 
 
-def _read_batch(c: Container, max_pages: int, after_id: int) -> _Batch:
+def _read_batch(c: Context, max_pages: int, after_id: int) -> _Batch:
     with c.uow() as uow:
         ids = _next_batch_ids(uow.session, max_pages, after_id)
         if not ids:
@@ -154,7 +102,7 @@ def _read_batch(c: Container, max_pages: int, after_id: int) -> _Batch:
         return _Batch(ids, reindexed, page_docs(uow.session, ids))
 
 
-def index_pending(c: Container, *, max_pages: int = INDEX_BATCH_PAGES) -> int:
+def index_pending(c: Context, *, max_pages: int = INDEX_BATCH_PAGES) -> int:
     """Index every document waiting in state `indexing`; the single index consumer runs this.
 
     The index is written before the database says `indexed`: if the process dies in between,
@@ -194,7 +142,7 @@ def index_pending(c: Container, *, max_pages: int = INDEX_BATCH_PAGES) -> int:
             batch = following
 
 
-def reindex_all(c: Container, *, max_pages: int = REINDEX_BATCH_PAGES) -> int:
+def reindex_all(c: Context, *, max_pages: int = REINDEX_BATCH_PAGES) -> int:
     """Rebuild the index from the database (after a schema change or a lost index)."""
     c.index.clear()
     with c.uow() as uow:

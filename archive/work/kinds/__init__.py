@@ -1,0 +1,1 @@
+"""Job-kind handlers, one module each; `archive.work.registry.default_registry` lists them."""

@@ -1,0 +1,68 @@
+"""`extract`: the text of one uploaded document — its PDF text layer, or Vietnamese OCR per page.
+
+Target: ("document", id). Queue: `ocr` (CPU-bound; as many workers as cores).
+Touches: the document's row (state processing → indexing, or queued / failed with a reason)
+and its pages, which are replaced, never appended, so a re-run after a crash cannot duplicate
+them. Reads the original through the object store into a temp file (removed in every case),
+renews the lease after each page, and wakes the index consumer when done.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from archive.context import Context
+from archive.domain import EXTRACT_KIND, INDEX_KIND, DocumentState
+from archive.models import Document, Page
+from archive.work.contract import Finish, JobInfo, JobKind, Lease, PermanentFailure
+from ingest import ExtractOptions, InvalidUpload, PageText, extract_pages, kind_of_content_type
+from storage import local_copy
+
+
+class ExtractKind(JobKind):
+    name = EXTRACT_KIND
+    queue = "ocr"
+
+    def run(self, ctx: Context, job: JobInfo, lease: Lease) -> Finish:
+        doc_id = job.document_id
+        with ctx.uow() as uow:
+            doc = uow.session.get(Document, doc_id)
+            if doc is None:
+                raise PermanentFailure(f"Không tìm thấy tài liệu số {doc_id}.")
+            sha256, content_type = doc.sha256, doc.content_type
+        s = ctx.settings
+        opts = ExtractOptions(lang=s.ocr_language, dpi=s.ocr_dpi, text_layer_min_chars=s.text_layer_min_chars)
+        pages: list[PageText] = []
+        try:
+            kind = kind_of_content_type(content_type)
+            with local_copy(ctx.store, sha256, s.tmp_dir) as work:
+                for page in extract_pages(work, kind, opts):
+                    pages.append(page)
+                    lease.renew()
+        except InvalidUpload as exc:
+            raise PermanentFailure(str(exc)) from exc
+
+        def apply(session: Session) -> None:
+            session.execute(delete(Page).where(Page.document_id == doc_id))
+            session.add_all(Page(document_id=doc_id, number=p.number, text=p.text, confidence=p.confidence,
+                                 source=p.source) for p in pages)
+            doc = session.get(Document, doc_id)
+            doc.page_count, doc.state, doc.error = len(pages), DocumentState.INDEXING.value, None
+
+        return Finish(apply=apply, result={"pages": len(pages)}, wake=(INDEX_KIND,))
+
+    def on_claim(self, session: Session, job: JobInfo) -> None:
+        self._set_state(session, job, DocumentState.PROCESSING, None)
+
+    def on_requeue(self, session: Session, job: JobInfo) -> None:
+        self._set_state(session, job, DocumentState.QUEUED, None)
+
+    def on_fail(self, session: Session, job: JobInfo, reason: str) -> None:
+        self._set_state(session, job, DocumentState.FAILED, reason)
+
+    @staticmethod
+    def _set_state(session: Session, job: JobInfo, state: DocumentState, error: str | None) -> None:
+        doc = session.get(Document, job.document_id)
+        if doc is not None:
+            doc.state, doc.error = state.value, error

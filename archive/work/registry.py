@@ -1,0 +1,93 @@
+"""Job kind → handler: the one list of background work the service knows.
+
+To add a kind: write its handler in `archive/work/kinds/<name>.py` (a `JobKind` subclass with
+its contract in the module docstring) and add one line to `default_registry()` below. A kind
+that runs after another one says so in its `follow_ups`, or with `registry.then(after, kind)`.
+
+Plug-ins (ARCHIVE_WORK_PLUGINS, comma-separated module names) may register more kinds: each
+module's `register(registry)` is called when a process builds its registry, so the API that
+records a job and the worker that runs it know the same kinds.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Iterable
+
+from archive.work.contract import DrainKind, JobKind
+
+
+class UnknownJobKind(LookupError):
+    """A job row names a kind no handler is registered for (a plug-in missing on this host?)."""
+
+
+class Registry:
+    def __init__(self, kinds: Iterable[JobKind | DrainKind] = ()) -> None:
+        self._jobs: dict[str, JobKind] = {}
+        self._drains: dict[str, DrainKind] = {}
+        self._then: dict[str, list[str]] = {}
+        for kind in kinds:
+            self.add(kind)
+
+    def add(self, kind: JobKind | DrainKind) -> None:
+        name = kind.name
+        if name in self._jobs or name in self._drains:
+            raise ValueError(f"job kind {name!r} is registered twice")
+        if isinstance(kind, DrainKind):
+            self._drains[name] = kind
+        else:
+            self._jobs[name] = kind
+
+    def then(self, after: str, kind: str) -> None:
+        """Queue `kind` for the same target whenever a job of `after` finishes."""
+        self._then.setdefault(after, [])
+        if kind not in self._then[after]:
+            self._then[after].append(kind)
+
+    def job(self, name: str) -> JobKind:
+        try:
+            return self._jobs[name]
+        except KeyError:
+            raise UnknownJobKind(f"no handler for job kind {name!r}") from None
+
+    def drain(self, name: str) -> DrainKind:
+        try:
+            return self._drains[name]
+        except KeyError:
+            raise UnknownJobKind(f"no drain kind {name!r}") from None
+
+    def follow_ups(self, name: str) -> tuple[str, ...]:
+        declared = self.job(name).follow_ups
+        return tuple(dict.fromkeys((*declared, *self._then.get(name, ()))))
+
+    def queue_of(self, name: str) -> str:
+        kind = self._jobs.get(name) or self._drains.get(name)
+        if kind is None:
+            raise UnknownJobKind(f"no handler for job kind {name!r}")
+        return kind.queue
+
+    @property
+    def job_kinds(self) -> tuple[str, ...]:
+        return tuple(self._jobs)
+
+    @property
+    def drain_kinds(self) -> tuple[DrainKind, ...]:
+        return tuple(self._drains.values())
+
+    @property
+    def queues(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(k.queue for k in (*self._jobs.values(), *self._drains.values())))
+
+
+def default_registry(plugins: Iterable[str] = ()) -> Registry:
+    """The service's kinds, one line each, then the configured plug-ins."""
+    from archive.work.kinds.extract import ExtractKind
+    from archive.work.kinds.index import IndexKind
+
+    registry = Registry([
+        ExtractKind(),  # text of one uploaded document (PDF text layer or OCR)
+        IndexKind(),    # the single index consumer
+    ])
+    for module_name in plugins:
+        importlib.import_module(module_name).register(registry)
+    return registry
