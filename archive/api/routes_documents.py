@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import html
 from dataclasses import asdict
 from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from starlette.concurrency import run_in_threadpool
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 
 from archive.api.deps import ActorDep, ContainerDep
 from archive.services import documents, search
@@ -89,6 +90,14 @@ def download_original(document_id: int, c: ContainerDep, actor: ActorDep) -> Str
     })
 
 
+@router.get("/documents/{document_id}/pages/{number}/image", tags=["documents"])
+def page_image(document_id: int, number: int, c: ContainerDep, actor: ActorDep,
+               width: Annotated[int, Query(description=f"one of {documents.THUMB_WIDTHS}")] = 160) -> Response:
+    """A PNG of one page (a derivative kept in the object store, made on the first request)."""
+    png = documents.page_image(c, actor, document_id, number, width=width)
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=86400"})
+
+
 @router.get("/search", tags=["search"])
 def search_pages(
     c: ContainerDep,
@@ -106,4 +115,9 @@ def search_pages(
     result = search.search_pages(c, actor, q, statuses=status, units=unit, document_types=document_type,
                                  grades=grade, birth_year_from=birth_year_from, birth_year_to=birth_year_to,
                                  limit=limit, offset=offset)
-    return {"total": result.total, "hits": [asdict(h) for h in result.hits], "facets": result.facets}
+    # The snippet as this door renders it (escaped HTML, matches in <mark>), and as data for
+    # clients that render their own: the plain text and [start, end) character offsets into it.
+    hits = [{**asdict(h), "snippet": h.snippet.marked("<mark>", "</mark>", html.escape),
+             "snippet_text": h.snippet.text, "highlights": [list(span) for span in h.snippet.spans]}
+            for h in result.hits]
+    return {"total": result.total, "hits": hits, "facets": result.facets}

@@ -1,13 +1,17 @@
 """The full production path: API process + Celery workers on Redis, PostgreSQL, Elasticsearch, S3."""
 
+import hashlib
+import io
 import uuid
 from urllib.parse import urlparse, urlunparse
 
 import httpx
 import pytest
+from sqlalchemy import create_engine, text
 
 from archive.serve import commands
 from archive.settings import Settings
+from storage.s3 import S3Store
 from tests.support.databases import fresh_postgres_database
 from tests.support.documents import png_bytes, rendered_page
 from tests.support.processes import cli, cli_json, free_port, service_env, start, stop_group, wait_http, wait_until
@@ -62,6 +66,31 @@ def test_upload_scan_wait_and_find_on_production_engines(
         assert "<mark>Bến</mark>" in found["hits"][0]["snippet"]
         original = httpx.get(f"{base}/documents/{doc_id}/original", headers=auth)
         assert original.content == png_bytes(img)
+
+        # page images are derivatives in MinIO, recorded in PostgreSQL: a second API host with its
+        # own empty disk serves what the first one rendered, from the store
+        thumb = httpx.get(f"{base}/documents/{doc_id}/pages/1/image", params={"width": 160}, headers=auth, timeout=60)
+        assert thumb.status_code == 200 and thumb.headers["content-type"] == "image/png"
+        store = S3Store.from_url(env["ARCHIVE_STORAGE_URL"])
+        derived = store.namespace("derivatives")
+        [key] = list(derived.list_keys())
+        assert hashlib.sha256(thumb.content).hexdigest() == key and key not in set(store.list_keys())
+        marker = png_bytes(rendered_page(["Ảnh đánh dấu"])[0])  # swap the record to other bytes:
+        marker_key = derived.put_stream(io.BytesIO(marker), content_type="image/png").key  # only a store read shows them
+        db = create_engine(env["ARCHIVE_DATABASE_URL"])
+        with db.begin() as conn:
+            conn.execute(text("UPDATE derivatives SET sha256 = :k"), {"k": marker_key})
+        db.dispose()
+        port2 = free_port()
+        env2 = {**env, "ARCHIVE_DATA_DIR": str(tmp_path / "host2")}
+        api2 = start(commands(Settings(data_dir=tmp_path / "host2"), host="127.0.0.1", port=port2, ocr_workers=1)["api"],
+                     env2, tmp_path / "api2.log")
+        procs.append(api2)
+        base2 = f"http://127.0.0.1:{port2}/api/v1"
+        wait_http(f"{base2}/health")
+        served = httpx.get(f"{base2}/documents/{doc_id}/pages/1/image", params={"width": 160}, headers=auth, timeout=60)
+        assert served.status_code == 200 and served.content == marker
+        assert not list((tmp_path / "host2").rglob("*.png"))
     finally:
         for p in procs:
             stop_group(p)
