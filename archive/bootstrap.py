@@ -13,10 +13,10 @@ from datetime import datetime
 from functools import cached_property
 from typing import Callable
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from archive.crypto import FieldCipher, load_or_create_key_file
+from archive.crypto import AuditKey, FieldCipher, load_or_create_audit_key, load_or_create_key_file
 from archive.db import UnitOfWork, make_engine
 from archive.models import utcnow
 from archive.settings import Settings
@@ -26,6 +26,7 @@ from search import SearchIndex, open_index
 from storage import ObjectStore, open_store
 
 DERIVATIVES_NAMESPACE = "derivatives"
+AUDIT_NAMESPACE = "audit"
 
 
 @dataclass
@@ -41,7 +42,25 @@ class Container:
 
     @cached_property
     def session_factory(self) -> sessionmaker[Session]:
-        return sessionmaker(self.engine, expire_on_commit=False)
+        # the audit key rides on every session: audit.append seals entries with it
+        return sessionmaker(self.engine, expire_on_commit=False, info={"audit_key": self.audit_key})
+
+    @cached_property
+    def audit_key(self) -> AuditKey:
+        """HMAC key of the audit chain: ARCHIVE_AUDIT_KEY, or a key file in the data dir (embedded)."""
+        if self.settings.audit_key:
+            return AuditKey.from_spec(self.settings.audit_key)
+
+        def head_seq() -> int:  # entries already in the log when the key is first made stay a plain chain
+            with self.engine.connect() as conn:
+                return int(conn.execute(text("SELECT seq FROM audit_head WHERE id = 1")).scalar() or 0)
+
+        return load_or_create_audit_key(self.settings.data_dir / "keys" / "audit.key", head_seq)
+
+    @cached_property
+    def audit_anchors(self) -> ObjectStore:
+        """Signed heads of the audit chain, under retention: the store's `audit` namespace."""
+        return self.store.namespace(AUDIT_NAMESPACE)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)

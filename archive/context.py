@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Callable, Protocol
 
-from archive.crypto import FieldCipher
+from archive.crypto import AuditKey, FieldCipher
 from archive.db import UnitOfWork
 from archive.settings import Settings
 from archive.task_queue import TaskQueue
@@ -39,6 +39,14 @@ class Context(Protocol):
     def derivatives(self) -> ObjectStore:
         """Where page images and other re-creatable copies live: the store's `derivatives` namespace."""
         ...
+
+    @property
+    def audit_anchors(self) -> ObjectStore:
+        """Signed heads of the audit chain, written under retention (the store's `audit` namespace)."""
+        ...
+
+    @property
+    def audit_key(self) -> AuditKey: ...
 
     @property
     def index(self) -> SearchIndex: ...

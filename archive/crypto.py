@@ -15,6 +15,7 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -90,3 +91,58 @@ def load_or_create_key_file(path: Path) -> str:
     with os.fdopen(fd, "w") as fh:
         fh.write(spec + "\n")
     return spec
+
+
+@dataclass(frozen=True)
+class AuditKey:
+    """The key that seals the audit chain (HMAC-SHA256), kept outside the database.
+
+    `since_seq`: entries up to this sequence number were written before the chain was keyed
+    (an upgraded installation) and are checked as a plain SHA-256 chain; every later entry
+    must carry the keyed hash. Spec: "BASE64" or "BASE64;since=SEQ".
+    """
+
+    key: bytes
+    since_seq: int = 0
+
+    @classmethod
+    def from_spec(cls, spec: str) -> "AuditKey":
+        b64, _, rest = spec.strip().partition(";")
+        since = 0
+        if rest:
+            name, _, value = rest.partition("=")
+            if name.strip() != "since" or not value.strip().isdigit():
+                raise FieldKeyError("ARCHIVE_AUDIT_KEY phải có dạng BASE64 hoặc BASE64;since=SỐ")
+            since = int(value)
+        try:
+            key = base64.b64decode(b64, validate=True)
+        except ValueError:
+            raise FieldKeyError("khoá nhật ký (ARCHIVE_AUDIT_KEY) không phải base64") from None
+        if len(key) < 32:
+            raise FieldKeyError("khoá nhật ký (ARCHIVE_AUDIT_KEY) phải dài ít nhất 32 byte")
+        return cls(key=key, since_seq=since)
+
+    def spec(self) -> str:
+        return f"{base64.b64encode(self.key).decode()};since={self.since_seq}"
+
+
+def load_or_create_audit_key(path: Path, current_seq: Callable[[], int]) -> AuditKey:
+    """Embedded mode: the audit key file in the data dir (0600), made on first use; entries already
+    in the log then (an upgrade) stay a plain chain up to `current_seq()`."""
+    if path.exists():
+        return AuditKey.from_spec(path.read_text())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = AuditKey(key=secrets.token_bytes(32), since_seq=current_seq())
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key.spec() + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    try:
+        os.link(tmp, path)  # whole or not at all; fails if another process made it first
+    except FileExistsError:
+        return AuditKey.from_spec(path.read_text())
+    finally:
+        tmp.unlink(missing_ok=True)
+    return key

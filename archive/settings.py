@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     text_layer_min_chars: int = 20  # fewer letters on a PDF page than this → OCR it instead
 
     # accounts
+    audit_key: str = ""           # "BASE64[;since=SEQ]": seals the audit chain. Embedded default: <data>/keys/audit.key
+    audit_anchor_retention_days: int = Field(default=3650, ge=1)  # signed chain heads stay undeletable this long
     field_keys: str = ""          # "k2:BASE64,k1:BASE64"; first encrypts. Embedded default: <data>/keys/field.key
     lockout_threshold: int = 5    # failed logins before a temporary lock
     lockout_minutes: int = 15

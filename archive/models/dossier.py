@@ -161,11 +161,6 @@ class Job(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
-    @property
-    def document_id(self) -> int | None:
-        """The target as a document id, for the kinds that work on one document."""
-        return int(self.target_id) if self.target_type == "document" and self.target_id else None
-
 
 class Derivative(Base):
     """Something made from a stored original (sản phẩm dẫn xuất): a page image now, archival PDFs next.

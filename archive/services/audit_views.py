@@ -25,8 +25,9 @@ def browse(c: Context, caller: Actor, **filters: object) -> list[dict]:
 
 def verify_chain(c: Context, actor: Actor) -> audit.VerifyResult:
     require(actor, Action.AUDIT)
+    anchors = audit.read_anchors(c.audit_anchors)
     with c.uow() as uow:
-        return audit.verify(uow.session)
+        return audit.verify(uow.session, anchors=anchors)
 
 
 def parse_time(value: str | None) -> datetime | None:

@@ -30,6 +30,7 @@ class Scheduled:
 def default_schedule(sweep_interval_seconds: int) -> tuple[Scheduled, ...]:
     return (
         Scheduled("sweep", SWEEP, f"every {sweep_interval_seconds}s"),  # repair lost work (leases, messages)
+        Scheduled("audit_anchor", "audit_anchor", "7 * * * *"),  # seal the audit chain's head, hourly
     )
 
 

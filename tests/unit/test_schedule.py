@@ -39,6 +39,7 @@ def test_beat_reads_the_schedule_in_the_configured_time_zone(tmp_path):
     s = Settings(data_dir=tmp_path, sweep_interval_seconds=7, schedule={"sweep": "every 30s"})
     app = make_celery(s)
     assert app.conf.timezone == "Asia/Ho_Chi_Minh"
-    assert app.conf.beat_schedule == {"sweep": {"task": SWEEP_TASK, "schedule": timedelta(seconds=30)}}
+    assert app.conf.beat_schedule["sweep"] == {"task": SWEEP_TASK, "schedule": timedelta(seconds=30)}
+    assert app.conf.beat_schedule["audit_anchor"]["args"] == ["audit_anchor"]
     assert ENQUEUE_TASK in app.tasks and SWEEP_TASK in app.tasks
     assert make_celery(Settings(data_dir=tmp_path, timezone="UTC")).conf.timezone == "UTC"
