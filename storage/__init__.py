@@ -1,7 +1,7 @@
 """Object storage: the port and its adapters. Knows nothing of the rest of the service."""
 
 from storage.factory import open_store
-from storage.local_copy import local_copy
+from storage.local_copy import local_copy, owned_prefix
 from storage.port import (
     InvalidKey,
     ObjectCorrupted,
@@ -16,5 +16,5 @@ from storage.port import (
 
 __all__ = [
     "InvalidKey", "ObjectCorrupted", "ObjectInfo", "ObjectNotFound", "ObjectStore", "Retention",
-    "RetentionLocked", "RetentionMode", "StorageError", "local_copy", "open_store",
+    "RetentionLocked", "RetentionMode", "StorageError", "local_copy", "open_store", "owned_prefix",
 ]

@@ -4,7 +4,8 @@
   of attempts;
 - queued jobs nobody claimed within ARCHIVE_JOB_REQUEUE_AFTER_SECONDS are re-sent (a
   server-less transport may have lost the message);
-- drain kinds with something pending (documents waiting in `indexing`) are woken.
+- drain kinds with something pending (documents waiting in `indexing`) are woken;
+- temp files that killed processes of this host left in the data dir's tmp/ are removed.
 Duplicate messages are harmless: the claim is atomic.
 """
 
@@ -18,6 +19,7 @@ from archive.context import Context
 from archive.domain import JobState
 from archive.models import Job
 from archive.work import leases
+from archive.work.janitor import clean_temp
 from archive.work.registry import Registry
 
 
@@ -52,4 +54,6 @@ def sweep(ctx: Context, registry: Registry) -> dict[str, int]:
             ctx.queue.send_job(job_id, kind)
         for name in woken:
             ctx.queue.wake(name)
-    return {"requeued": len(resend), "failed": failed, "index_waiting": int("index" in woken), "woken": len(woken)}
+    removed = clean_temp(ctx.settings.tmp_dir)
+    return {"requeued": len(resend), "failed": failed, "index_waiting": int("index" in woken), "woken": len(woken),
+            "temp_removed": removed}

@@ -151,3 +151,40 @@ def test_a_job_of_a_kind_this_process_does_not_know_is_left_alone(c, settings, t
     finally:
         plain.close()
     assert _row(c, job_id).state == "queued"
+
+
+def test_the_sweeper_removes_temp_files_of_dead_processes_only(c):
+    import os
+    import socket
+    import time as _time
+
+    from storage import owned_prefix
+
+    tmp = c.settings.tmp_dir
+    dead = _dead_pid()
+    host = socket.gethostname()
+    left = tmp / f"work-{host}.{dead}.abc123"
+    left.write_bytes(b"x" * 1024)
+    left_dir = tmp / f"ocr-{host}.{dead}.zz"
+    left_dir.mkdir()
+    (left_dir / "page.pnm").write_bytes(b"P5")
+    mine = tmp / f"{owned_prefix('work-')}keep"
+    mine.write_bytes(b"in use")
+    other_host = tmp / f"work-another-host.{dead}.keep"
+    other_host.write_bytes(b"theirs")
+    old_unowned, new_unowned = tmp / "legacy-file", tmp / "fresh-file"
+    old_unowned.write_bytes(b"")
+    new_unowned.write_bytes(b"")
+    day_ago = _time.time() - 2 * 24 * 3600
+    os.utime(old_unowned, (day_ago, day_ago))
+
+    assert sweep(c, c.registry)["temp_removed"] == 3
+    assert sorted(p.name for p in tmp.iterdir()) == sorted([mine.name, other_host.name, new_unowned.name])
+
+
+def _dead_pid() -> int:
+    import subprocess
+
+    p = subprocess.Popen(["true"])
+    p.wait()
+    return p.pid
