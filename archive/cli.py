@@ -25,7 +25,9 @@ app = typer.Typer(help="Lưu trữ và tra cứu hồ sơ cán bộ, công chứ
 staff_app = typer.Typer(help="Cán bộ (staff records).", no_args_is_help=True)
 doc_app = typer.Typer(help="Tài liệu (documents).", no_args_is_help=True)
 app.add_typer(staff_app, name="staff")
+jobs_app = typer.Typer(help="Công việc nền (background jobs).", no_args_is_help=True)
 app.add_typer(doc_app, name="doc")
+app.add_typer(jobs_app, name="jobs")
 
 
 @app.command()
@@ -42,6 +44,9 @@ def init() -> None:
     from archive.services.accounts import ensure_first_admin
     from archive.services.catalogs import seed_catalogs
 
+    from archive.work.janitor import clean_temp
+
+    clean_temp(s.tmp_dir)  # what processes killed before this start left behind
     c = build(s)
     try:
         c.index.count()  # creates an empty index; fails early if it cannot be opened
@@ -171,17 +176,21 @@ def search(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Search dossiers (tra cứu)."""
+    import html
     from dataclasses import asdict
 
     from archive.services.search import search_pages
 
     result = _run(lambda c: search_pages(c, cli_actor(), query, statuses=status, units=unit, limit=limit))
-    if as_json:
-        _print_json({"total": result.total, "hits": [asdict(h) for h in result.hits], "facets": result.facets})
+    if as_json:  # the API's hit shape, so scripts read either alike
+        hits = [{**asdict(h), "snippet": h.snippet.marked("<mark>", "</mark>", html.escape),
+                 "snippet_text": h.snippet.text, "highlights": [list(span) for span in h.snippet.spans]}
+                for h in result.hits]
+        _print_json({"total": result.total, "hits": hits, "facets": result.facets})
         return
     typer.echo(f"{result.total} trang khớp")
     for h in result.hits:
-        plain = h.snippet.replace("<mark>", "[").replace("</mark>", "]")
+        plain = h.snippet.marked("[", "]")  # a terminal shows text as it is: nothing to escape
         typer.echo(f"- {h.staff_code} {h.staff_name} · tài liệu #{h.document_id} trang {h.page} "
                    f"· điểm {h.score:.2f}\n    {plain}")
 
@@ -218,6 +227,23 @@ def reindex() -> None:
 
     n = _run(reindex_all)
     typer.echo(f"Đã lập lại chỉ mục {n} tài liệu.")
+
+
+@jobs_app.command("list")
+def jobs_list(kind: Optional[str] = typer.Option(None, "--kind", help="extract, …"),
+              state: Optional[str] = typer.Option(None, "--state", help="queued | running | done | failed"),
+              limit: int = typer.Option(50, "--limit"), as_json: bool = typer.Option(False, "--json")) -> None:
+    """List background jobs, newest first (công việc nền)."""
+    from archive.services.jobs import list_jobs
+
+    rows = _run(lambda c: list_jobs(c, cli_actor(), kind=kind, state=state, limit=limit))
+    if as_json:
+        _print_json([r.to_dict() for r in rows])
+        return
+    for r in rows:
+        target = f" {r.target_type}:{r.target_id}" if r.target_type else ""
+        err = f" — {r.last_error}" if r.last_error else ""
+        typer.echo(f"#{r.id} {r.kind}{target}: {r.state}, lần thử {r.attempts}{err}")
 
 
 @app.command()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from archive.crypto import FieldKeyError
 from archive.errors import ArchiveError, Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from ingest import InvalidUpload
-from search import SearchError
+from search import IndexSchemaOutdated, SearchError
 from storage import RetentionLocked, StorageError
 
 
@@ -23,6 +23,7 @@ class ErrorRule:
     exit_code: int
     # what people read, before the error's own text; None: the error's text alone (it is written for people)
     preface: str | None = None
+    with_text: bool = True  # False: the preface alone (the error's text is for operators' logs: paths, versions)
 
 
 RULES: tuple[ErrorRule, ...] = (
@@ -36,6 +37,8 @@ RULES: tuple[ErrorRule, ...] = (
     ErrorRule(FieldKeyError, 500, 1, "Khoá mã hoá dữ liệu nhạy cảm không dùng được"),
     # a record under retention or legal hold (thời hạn bảo quản, phong tỏa) refuses the change: not an outage
     ErrorRule(RetentionLocked, 409, 7, "Tài liệu đang trong thời hạn bảo quản hoặc bị phong tỏa, không thể xoá hay sửa"),
+    ErrorRule(IndexSchemaOutdated, 503, 2, "Chỉ mục tìm kiếm được tạo bởi phiên bản cũ của phần mềm; người vận hành "
+                                           "cần chạy `archive reindex` để lập lại chỉ mục", with_text=False),
     ErrorRule(SearchError, 503, 2, "Lỗi hệ thống tìm kiếm"),
     ErrorRule(StorageError, 503, 2, "Lỗi hệ thống lưu trữ"),
 )
@@ -61,7 +64,7 @@ def message(exc: BaseException) -> str:
     rule = rule_for(exc)
     if rule is None:
         return ""
-    text = str(exc)
+    text = str(exc) if rule.with_text else ""
     if rule.preface is None:
         return text
     return f"{rule.preface}: {text}" if text else f"{rule.preface}."

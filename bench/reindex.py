@@ -3,7 +3,7 @@
     python -m bench.reindex [--pages 50000] [--batch 2000,20000] [--large]   # --large: 1M pages
 
 Three measurements on the same page texts (bench.corpus.pages, no rendering):
-- service: ``archive reindex`` as it runs — ``archive.services.processing.reindex_all`` over a
+- service: ``archive reindex`` as it runs — ``archive.work.kinds.index.reindex_all`` over a
   SQLite database holding the pages (staff, units, documents inserted off the clock): read
   from the DB, build the page documents with their access scope, upsert, mark indexed. This
   is the number the target is about.
@@ -61,7 +61,7 @@ def fill_service(data_dir: Path, docs: Sequence) -> tuple[float, int]:
     from archive.db import migrate
     from archive.domain import DocumentState
     from archive.models import Document, Page, Staff, Unit
-    from archive.services.processing import reindex_all
+    from archive.work.kinds.index import reindex_all
     from archive.settings import Settings
 
     settings = Settings(data_dir=data_dir)
@@ -111,10 +111,10 @@ def fill_raw(path: Path, docs: Sequence, *, heap: int = 64_000_000) -> float:
     return seconds. Every field the adapter writes, but no NFC pass and no delete-by-id."""
     import tantivy
 
-    from search.tantivy_index import TantivyIndex
+    from search.tantivy_schema import open_tantivy
 
-    adapter = TantivyIndex(path)  # creates the directory with the adapter's schema and analyzers
-    index = adapter._index
+    path.mkdir(parents=True, exist_ok=True)
+    index = open_tantivy(path)  # the adapter's schema and analyzers, in one plain directory
     with stopwatch() as elapsed:
         writer = index.writer(heap_size=heap, num_threads=0)
         for d in docs:

@@ -72,8 +72,11 @@ class BareTantivy:
     def __init__(self, path: Path) -> None:
         import tantivy
 
+        from search.tantivy_index import TantivyIndex
+
         self.tantivy = tantivy
-        self.index = tantivy.Index.open(str(path))
+        # `path` holds the adapter's generations; the live one is a plain tantivy index
+        self.index = tantivy.Index.open(str(TantivyIndex(path).live_path))
         self.schema = self.index.schema
 
     def search(self, q: BenchQuery) -> int:
@@ -136,7 +139,9 @@ def measure_es(url: str, queries: list[BenchQuery], *, seed: int, pages: int,
     es = ElasticsearchIndex(url, prefix=f"bench-search-{os.getpid()}", request_timeout=120)
     try:
         with stopwatch() as elapsed:  # rebuild: streaming bulk into a fresh index, one refresh
-            indexed = es.rebuild(page_docs(iter_pages(seed, pages)))
+            with es.rebuild() as rebuild:
+                rebuild.upsert(page_docs(iter_pages(seed, pages)))
+        indexed = es.count()
         emit("search_es", "index_built", indexed, "pages", seconds=round(elapsed(), 1),
              pages_per_s=round(indexed / elapsed()))
         for q in queries[:30]:

@@ -2,7 +2,8 @@
 
 Pages live in a versioned concrete index, `<prefix>-pages-v<N>`, behind the alias
 `<prefix>-pages`; every read and write goes through the alias, so `rebuild()` can fill
-`-v<N+1>` beside the live index and swap the alias in one atomic request.
+`-v<N+1>` beside the live index and swap the alias in one atomic request (every process
+reading through the alias sees the new index at once), then delete the old one.
 
 No analysis plugin is needed, nor is one installed on the test distribution: Python cuts
 and folds the text (search.vietnamese) and the index receives space-joined tokens, which the
@@ -21,17 +22,16 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
 from elasticsearch.helpers import BulkIndexError, scan, streaming_bulk
 
-from search.highlight import snippet
-from search.port import FILTER_FIELDS, IndexSchemaOutdated, PageDoc, SearchError, SearchHit, SearchQuery, SearchResult
-from search.query_syntax import Clause, parse_query
+from search.elasticsearch_query import search_body
+from search.highlight import excerpt
+from search.plan import plan_search, unit_codes
+from search.port import (
+    FILTER_FIELDS, IndexRebuild, IndexSchemaOutdated, PageDoc, SearchError, SearchHit, SearchQuery, SearchResult,
+)
 from search.vietnamese import folded_tokens, nfc, tokens
 
 # Bump when the mapping changes: an alias over an older mapping must be rebuilt from the DB.
 SCHEMA_VERSION = 4  # 4: tokens from the shared tantivy analyzers (ß → ss, ø → o, ² → 2 …)
-# The same weights as the tantivy adapter, so that both rank alike.
-EXACT_BOOST = 2.0  # exact-diacritic matches outrank folded-only ones
-NAME_BOOST = 1.5   # a hit in the staff member's name outranks one in body text
-FACET_SIZE = 1000
 BULK_CHUNK = 500
 # Derived token fields are searched, never shown: keep them out of _source.
 _DERIVED = ("all_folded", "text_exact", "staff_name_exact", "staff_name_folded")
@@ -86,11 +86,6 @@ def _joined(words: Iterable[str]) -> str:
     return " ".join(words)
 
 
-def _unit_codes(codes: Iterable[str]) -> list[str]:
-    """NFC unit codes, blanks and repeats dropped (as the tantivy adapter does)."""
-    return list(dict.fromkeys(c for c in (nfc(code) for code in codes) if c))
-
-
 class ElasticsearchIndex:
     """SearchIndex on an Elasticsearch 8 cluster; the client is made on first use."""
 
@@ -141,58 +136,73 @@ class ElasticsearchIndex:
             body["aliases"] = {self.alias: {}}
         self.client.indices.create(index=name, **body)
 
+    def _live_indices(self) -> list[str]:
+        """The indices behind the alias, creating an empty first generation if there is none.
+        Never looks at their mapping: a rebuild must work over an outdated index."""
+        indices = self._concrete_indices()
+        if not indices:
+            generations = self._generations()  # a crashed rebuild may have left -v<N> without the alias
+            try:
+                self._create(self._versioned((generations[-1] if generations else 0) + 1), alias=True)
+            except ApiError as exc:
+                # Another process created it first, alias and all.
+                if exc.error != "resource_already_exists_exception":
+                    raise
+            indices = self._concrete_indices()
+        return indices
+
     def _ensure(self) -> None:
         if self._ready:
             return
         with _engine_errors("open index"):
-            indices = self._concrete_indices()
-            if not indices:
-                try:
-                    self._create(self._versioned(1), alias=True)
-                except ApiError as exc:
-                    # Another process created it first, alias and all.
-                    if exc.error != "resource_already_exists_exception":
-                        raise
-                indices = self._concrete_indices()
-            for name in indices:
+            for name in self._live_indices():
                 meta = self.client.indices.get_mapping(index=name).body[name]["mappings"].get("_meta", {})
                 if meta.get("schema_version") != SCHEMA_VERSION:
                     raise IndexSchemaOutdated(
                         f"index {name} has mapping version {meta.get('schema_version')}, "
-                        f"need {SCHEMA_VERSION}; run `archive reindex --rebuild`"
+                        f"need {SCHEMA_VERSION}; run `archive reindex`"
                     )
         self._ready = True
 
-    def rebuild(self, docs: Iterable[PageDoc]) -> int:
-        """Index every page into a fresh `-v<N+1>`, then point the alias at it atomically.
+    def rebuild(self) -> "ElasticsearchRebuild":
+        """A fresh `-v<N+1>` beside the live index; its commit swaps the alias to it.
 
-        Searches keep answering from the old index until the swap. Pages upserted into the
-        old index meanwhile are not copied: callers pause indexing, or re-upsert after.
-        Returns the number of pages indexed.
+        The live index (whatever its mapping version: it is not checked) keeps answering
+        searches and taking writes through the alias until then.
         """
         with _engine_errors("rebuild"):
+            self._live_indices()  # so that searches meanwhile find an index behind the alias
             generations = self._generations()
             new = self._versioned((generations[-1] if generations else 0) + 1)
-            self._create(new, alias=False)
             try:
-                indexed = self._bulk(new, ({"_op_type": "index", "_index": new, "_id": d.id,
-                                            "_source": self._source(d)} for d in docs))
-                self.client.indices.refresh(index=new)
-                self.swap_alias(new)
-            except BaseException:
-                self.client.indices.delete(index=new, ignore_unavailable=True)
+                self._create(new, alias=False)
+            except ApiError as exc:
+                if exc.error == "resource_already_exists_exception":
+                    raise SearchError(f"elasticsearch rebuild: {new} exists; is another rebuild running?") from exc
                 raise
-        self._ready = True
-        return indexed
+        return ElasticsearchRebuild(self, new)
 
     def swap_alias(self, target: str) -> None:
-        """Point the alias at `target` only, in one request, and drop the indices it left."""
+        """Point the alias at `target` only, in one request, then drop the indices it left."""
+        self._drop_older(target, self._point_alias(target))
+
+    def _point_alias(self, target: str) -> list[str]:
+        """The atomic switch: the alias leaves every other index for `target`; returns those."""
         with _engine_errors("swap alias"):
             old = [name for name in self._concrete_indices() if name != target]
             actions: list[dict[str, Any]] = [{"add": {"index": target, "alias": self.alias}}]
             actions += [{"remove": {"index": name, "alias": self.alias}} for name in old]
             self.client.indices.update_aliases(actions=actions)
-            for name in old:
+        self._ready = False  # check the new index's mapping on next use, like any other
+        return old
+
+    def _drop_older(self, target: str, old: list[str]) -> None:
+        """Delete the indices the alias left and any older generation without the alias (left
+        by a rebuild that crashed). Searches already read the new index, so none of them waits."""
+        with _engine_errors("drop old generations"):
+            number = int(target.rsplit("-v", 1)[1])
+            stale = [self._versioned(g) for g in self._generations() if g < number]
+            for name in dict.fromkeys(old + stale):
                 self.client.indices.delete(index=name, ignore_unavailable=True)
 
     def drop(self) -> None:
@@ -222,7 +232,7 @@ class ElasticsearchIndex:
             "document_type": nfc(d.document_type),
             "birth_date": d.birth_date,
             "grade": nfc(d.grade),
-            "scope_units": _unit_codes(d.scope_units),
+            "scope_units": list(unit_codes(d.scope_units)),
             "restriction": int(d.restriction),
             "birth_year": None if d.birth_year is None else int(d.birth_year),
         }
@@ -266,74 +276,15 @@ class ElasticsearchIndex:
 
     def clear(self) -> None:
         """An empty generation behind the alias: instant, and needs no delete-by-query."""
-        self.rebuild(())
+        with self.rebuild():
+            pass
 
     # -- reading ---------------------------------------------------------------
-    @staticmethod
-    def _clause_queries(clause: Clause) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        """The required match of one word or phrase, and the optional boosts that rank it."""
-        def on(field: str, words: tuple[str, ...], boost: float = 1.0) -> dict[str, Any]:
-            kind = "match_phrase" if len(words) > 1 else "match"
-            return {kind: {field: {"query": _joined(words), "boost": boost}}}
-
-        boosts = [on("staff_name_folded", clause.folded, NAME_BOOST)]
-        if clause.has_marks:  # without marks typed, "exact" would only favour pages that lost theirs
-            boosts += [on("text_exact", clause.exact, EXACT_BOOST),
-                       on("staff_name_exact", clause.exact, EXACT_BOOST * NAME_BOOST)]
-        return on("all_folded", clause.folded), boosts
-
-    @staticmethod
-    def _filters(filters: dict[str, tuple[str, ...]]) -> list[dict[str, Any]]:
-        out = []
-        for name, values in filters.items():
-            if name not in FILTER_FIELDS:
-                raise SearchError(f"cannot filter on {name!r}")
-            if values:
-                out.append({"terms": {name: [nfc(v) for v in values]}})
-        return out
-
-    @staticmethod
-    def _access_filters(query: SearchQuery) -> list[dict[str, Any]]:
-        """Scope, restriction and birth-year limits, as filters: they never change a score."""
-        out: list[dict[str, Any]] = []
-        if query.scope_units is not None:
-            scope = _unit_codes(query.scope_units)
-            # An empty scope sees nothing: match no page, never drop the filter.
-            out.append({"terms": {"scope_units": scope}} if scope else {"match_none": {}})
-        if query.max_restriction is not None:
-            out.append({"range": {"restriction": {"lte": int(query.max_restriction)}}})
-        if query.birth_year_from is not None or query.birth_year_to is not None:
-            years: dict[str, int] = {}
-            if query.birth_year_from is not None:
-                years["gte"] = int(query.birth_year_from)
-            if query.birth_year_to is not None:
-                years["lte"] = int(query.birth_year_to)
-            out.append({"range": {"birth_year": years}})
-        return out
-
     def search(self, query: SearchQuery) -> SearchResult:
-        for name in query.facets:
-            if name not in FILTER_FIELDS:
-                raise SearchError(f"cannot facet on {name!r}")
-        parsed = parse_query(query.text)
-        must: list[dict[str, Any]] = []
-        should: list[dict[str, Any]] = []
-        for clause in parsed.clauses:
-            required, boosts = self._clause_queries(clause)
-            must.append(required)
-            should += boosts
-        filters = self._filters(query.filters) + self._access_filters(query)
-        body: dict[str, Any] = {
-            "query": {"bool": {"must": must or [{"match_all": {}}], "should": should, "filter": filters}},
-            "from": max(query.offset, 0),
-            "size": max(query.limit, 0),
-            "track_total_hits": True,
-        }
-        if query.facets:
-            body["aggs"] = {f: {"terms": {"field": f, "size": FACET_SIZE}} for f in query.facets}
+        plan = plan_search(query)
         self._ensure()
         with _engine_errors("search"):
-            resp = self.client.search(index=self.alias, **body).body
+            resp = self.client.search(index=self.alias, **search_body(plan)).body
         hits = []
         for h in resp["hits"]["hits"]:
             src = h["_source"]
@@ -341,11 +292,11 @@ class ElasticsearchIndex:
                 document_id=int(src["document_id"]), page=int(src["page"]), score=float(h["_score"] or 0.0),
                 staff_code=src["staff_code"], staff_name=src["staff_name"], status=src["status"],
                 unit=src["unit"], document_type=src["document_type"],
-                snippet=snippet(src["text"], parsed.folded_terms),
+                snippet=excerpt(src["text"], plan.highlight_terms),
             ))
         facets = {
             f: {b["key"]: int(b["doc_count"]) for b in resp.get("aggregations", {}).get(f, {}).get("buckets", [])}
-            for f in query.facets
+            for f in plan.facets
         }
         return SearchResult(total=int(resp["hits"]["total"]["value"]), hits=hits, facets=facets)
 
@@ -358,3 +309,51 @@ class ElasticsearchIndex:
         if self._client is not None:
             self._client.close()
             self._client = None
+
+
+class ElasticsearchRebuild(IndexRebuild):
+    """A new concrete index filled beside the live one; see SearchIndex.rebuild."""
+
+    def __init__(self, index: ElasticsearchIndex, name: str) -> None:
+        self._index = index
+        self.name = name  # the concrete index being filled, `<alias>-v<N>`
+        self._state = "open"
+
+    def _require_open(self) -> None:
+        if self._state != "open":
+            raise SearchError(f"rebuild of {self.name} is already {self._state}")
+
+    def upsert(self, docs: Sequence[PageDoc]) -> None:
+        self._require_open()
+        if not docs:
+            return
+        ix = self._index
+        with _engine_errors("rebuild upsert"):
+            ix._bulk(self.name, ({"_op_type": "index", "_index": self.name, "_id": d.id, "_source": ix._source(d)}
+                                 for d in docs))
+
+    def commit(self) -> None:
+        if self._state == "committed":
+            return
+        self._require_open()
+        try:
+            with _engine_errors("rebuild commit"):
+                self._index.client.indices.refresh(index=self.name)
+            old = self._index._point_alias(self.name)
+        except BaseException:
+            try:
+                self.abort()
+            except SearchError:
+                pass  # the commit's own error is the one to report
+            raise
+        self._state = "committed"
+        self._index._drop_older(self.name, old)
+
+    def abort(self) -> None:
+        if self._state != "open":
+            return
+        self._state = "aborted"
+        with _engine_errors("rebuild abort"):
+            if self.name in self._index._concrete_indices():  # a swap that reported an error yet happened
+                return
+            self._index.client.indices.delete(index=self.name, ignore_unavailable=True)

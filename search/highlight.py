@@ -1,20 +1,21 @@
-"""Snippets with highlights computed on the stored NFC text, the same for every engine.
+"""Snippets with highlight spans computed on the stored NFC text, the same for every engine.
 
 Engines match on the folded field, whose offsets do not point into the text a person reads;
-so the snippet is cut here from the original text, marking every token whose folded form is
-one of the query's folded terms.
+so the excerpt is cut here from the original text, and every token whose folded form is one
+of the query's folded terms becomes a span. Nothing here is HTML: doors render the Snippet.
 """
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 from functools import lru_cache
 
+from search.port import Snippet
 from search.vietnamese import fold_with_offsets
 
-MARK_OPEN, MARK_CLOSE = "<mark>", "</mark>"
+ELLIPSIS = "…"
+_WHITESPACE = re.compile(r"\s+")
 
 
 @lru_cache(maxsize=256)
@@ -43,36 +44,49 @@ def match_spans(text: str, folded_terms: frozenset[str]) -> list[tuple[int, int]
     return spans
 
 
-def snippet(text: str, folded_terms: frozenset[str], *, width: int = 200) -> str:
-    """An HTML-escaped excerpt of about `width` characters around the densest matches."""
-    spans = match_spans(text, folded_terms) if folded_terms else []
-    if not spans:
-        excerpt = text[:width]
-        return html.escape(excerpt) + ("…" if len(text) > width else "")
-    # pick the window start (at a match) that covers the most matches
+def _window(text: str, spans: list[tuple[int, int]], width: int) -> tuple[int, int]:
+    """[start, end) of about `width` characters around the densest run of matches, widened so
+    that no word is cut in half at either edge (at most 30 characters more on the right)."""
     best_i, best_n = 0, 0
     j = 0
-    for i, (s, _) in enumerate(spans):
+    for i, (s, _) in enumerate(spans):  # the window starting at a match that covers the most
         while j < len(spans) and spans[j][1] <= s + width:
             j += 1
         if j - i > best_n:
             best_i, best_n = i, j - i
     start = max(0, spans[best_i][0] - width // 4)
-    # do not cut a word in half at the left edge
     while start > 0 and not text[start - 1].isspace():
         start -= 1
     end = min(len(text), start + width)
     while end < len(text) and not text[end].isspace() and end - start < width + 30:
         end += 1
-    parts = ["…" if start > 0 else ""]
+    return start, end
+
+
+def excerpt(text: str, folded_terms: frozenset[str], *, width: int = 200) -> Snippet:
+    """About `width` characters of `text` around the densest matches, with their spans.
+
+    With no match, the first `width` characters as they are. Otherwise "…" marks each cut and
+    whitespace runs become one space (a snippet is one line); spans count in that final text.
+    """
+    spans = match_spans(text, folded_terms) if folded_terms else []
+    if not spans:
+        return Snippet(text[:width] + (ELLIPSIS if len(text) > width else ""))
+    start, end = _window(text, spans, width)
+    out: list[str] = [ELLIPSIS] if start > 0 else []
+    length = len(out[0]) if out else 0
+    marked: list[tuple[int, int]] = []
     pos = start
     for s, e in spans:
-        if s < start or e > end:
+        if s < start or e > end:  # a match cut by the window edge stays unmarked
             continue
-        parts.append(html.escape(text[pos:s]))
-        parts.append(MARK_OPEN + html.escape(text[s:e]) + MARK_CLOSE)
+        between, word = _WHITESPACE.sub(" ", text[pos:s]), _WHITESPACE.sub(" ", text[s:e])
+        out += [between, word]
+        length += len(between)
+        marked.append((length, length + len(word)))
+        length += len(word)
         pos = e
-    parts.append(html.escape(text[pos:end]))
+    out.append(_WHITESPACE.sub(" ", text[pos:end]))
     if end < len(text):
-        parts.append("…")
-    return re.sub(r"\s+", " ", "".join(parts))
+        out.append(ELLIPSIS)
+    return Snippet("".join(out), tuple(marked))

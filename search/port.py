@@ -2,16 +2,19 @@
 
 Every adapter indexes two forms of each text field — the NFC text with diacritics (exact)
 and its folded form (search.vietnamese.fold) — and queries both, so that a query typed with
-the right marks ranks those pages first while an unaccented query still finds them.
-Snippets and highlights are cut by search.highlight from the stored text, so every engine
-shows the same thing.
+the right marks ranks those pages first while an unaccented query still finds them. What a
+query asks of an engine is planned once (search.plan); each adapter only translates the plan.
+Snippets are cut by search.highlight from the stored text, so every engine shows the same
+thing; they leave this package as plain text plus highlight spans, and each door (web, API,
+CLI, export) renders them its own way.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Protocol, Sequence, runtime_checkable
+from types import TracebackType
+from typing import Callable, Protocol, Sequence, runtime_checkable
 
 # Fields an adapter can filter on and count (facets); values are stored as-is (raw NFC
 # keywords). scope_units is multi-valued: a filter value matches a page holding it among
@@ -32,7 +35,11 @@ class SearchError(Exception):
 
 
 class IndexSchemaOutdated(SearchError):
-    """The index was built with another schema/mapping version; rebuild it (`archive reindex`)."""
+    """The index was built with another schema/mapping version; rebuild it (`archive reindex`).
+
+    Raised by searches and writes on the live index; SearchIndex.rebuild() never raises it (it
+    does not open the outdated index), which is how the index gets fixed.
+    """
 
 
 @dataclass(frozen=True)
@@ -92,6 +99,44 @@ class SearchQuery:
 
 
 @dataclass(frozen=True)
+class Snippet:
+    """An excerpt (trích đoạn) of a page's text and where the query's words are in it.
+
+    `text` is plain NFC text, never HTML and never escaped: "…" marks where the page was cut and
+    runs of whitespace are one space. `spans` are (start, end) offsets into `text` in characters
+    (Python str indices, i.e. code points — not bytes, not UTF-16 units), end exclusive,
+    ascending and non-overlapping; each covers one matched word as written on the page.
+    Doors render it: web and API escape the text and wrap spans in <mark>, the CLI in [ ],
+    exports keep `text`.
+    """
+
+    text: str
+    spans: tuple[tuple[int, int], ...] = ()
+
+    def __post_init__(self) -> None:
+        end = 0
+        for start, stop in self.spans:
+            if not end <= start < stop <= len(self.text):
+                raise ValueError(f"spans must be ascending, non-empty, disjoint and within the text: {self.spans!r}")
+            end = stop
+
+    @property
+    def matches(self) -> tuple[str, ...]:
+        """The highlighted words, as written."""
+        return tuple(self.text[s:e] for s, e in self.spans)
+
+    def marked(self, open_: str, close: str, escape: Callable[[str], str] = str) -> str:
+        """The text with each span between `open_` and `close`; `escape` is applied to the text
+        pieces only (a door passes html.escape, so the marks it adds are its own markup)."""
+        out, pos = [], 0
+        for start, end in self.spans:
+            out += [escape(self.text[pos:start]), open_, escape(self.text[start:end]), close]
+            pos = end
+        out.append(escape(self.text[pos:]))
+        return "".join(out)
+
+
+@dataclass(frozen=True)
 class SearchHit:
     document_id: int
     page: int
@@ -101,7 +146,7 @@ class SearchHit:
     status: str
     unit: str
     document_type: str
-    snippet: str  # HTML-escaped, matches wrapped in <mark>…</mark>
+    snippet: Snippet  # plain text + highlight spans; each door renders it
 
 
 @dataclass(frozen=True)
@@ -109,6 +154,39 @@ class SearchResult:
     total: int
     hits: list[SearchHit]
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+class IndexRebuild(Protocol):
+    """A new index being filled beside the live one (lập lại chỉ mục), from SearchIndex.rebuild().
+
+    Until commit() nothing written here is searchable and the live index keeps answering
+    searches and taking upserts and deletes. Pages written to the live index meanwhile are
+    not carried over: after commit the caller re-sends what changed since the rebuild began.
+    Also a context manager: commit on normal exit, abort on an exception. Adapters subclass
+    this Protocol explicitly to inherit `__enter__`/`__exit__`.
+    """
+
+    def upsert(self, docs: Sequence[PageDoc]) -> None:
+        """Add or replace pages (by PageDoc.id) in the new index; not searchable yet."""
+        ...
+
+    def commit(self) -> None:
+        """Atomically make the new index the live one (for every process), then drop the old."""
+        ...
+
+    def abort(self) -> None:
+        """Drop the new index; the live one is untouched. A no-op once committed or aborted."""
+        ...
+
+    def __enter__(self) -> "IndexRebuild":
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self.abort()
 
 
 @runtime_checkable
@@ -129,8 +207,13 @@ class SearchIndex(Protocol):
         """Number of indexed pages."""
         ...
 
+    def rebuild(self) -> IndexRebuild:
+        """Start filling a new index beside the live one. Works whatever the live index's
+        schema version: this is how IndexSchemaOutdated is fixed."""
+        ...
+
     def clear(self) -> None:
-        """Drop every page (used before a full rebuild)."""
+        """Drop every page: the live index becomes a new, empty one (an empty rebuild)."""
         ...
 
     def close(self) -> None: ...

@@ -1,88 +1,68 @@
 """tantivy adapter — the embedded default search index (tantivy:///path/to/index).
 
+The path is a root holding generations of the index (search.tantivy_generations): the live
+one answers searches and takes writes; a rebuild fills a new one beside it and its commit
+switches every process over. The schema and the page documents are in search.tantivy_schema,
+the query translation in search.tantivy_query.
+
 tantivy allows one writer per index directory (a lock file). The service keeps exactly one
 indexing consumer (the `index` queue with a single worker); readers in other processes just
 reload. A writer is opened per batch and released after commit so a crashed consumer never
-leaves the lock held by a live process.
+leaves the lock held by a live process. A rebuild writes its own directory, so it never waits
+for that lock.
 """
 
 from __future__ import annotations
 
+import threading
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence, TypeVar
 
 import tantivy
 
-from search.highlight import snippet
-from search.port import FILTER_FIELDS, IndexSchemaOutdated, PageDoc, SearchError, SearchHit, SearchQuery, SearchResult
-from search.query_syntax import Clause, ParsedQuery, parse_query
-from search.vietnamese import EXACT_ANALYZER, FOLDED_ANALYZER, exact_analyzer, folded_analyzer, nfc
+from search.highlight import excerpt
+from search.plan import FACET_SIZE, SearchPlan, plan_search
+from search.port import IndexRebuild, IndexSchemaOutdated, PageDoc, SearchError, SearchHit, SearchQuery, SearchResult
+from search.tantivy_generations import Generations, Stamp, remove
+from search.tantivy_query import queries
+from search.tantivy_schema import MARKER, SCHEMA_VERSION, add_pages, build_schema, open_tantivy, schema_version_of
 
-# Bump when the schema changes: an index written with another version is rebuilt from the DB.
-SCHEMA_VERSION = "5"
-EXACT_BOOST = 2.0  # exact-diacritic matches outrank folded-only ones
-NAME_BOOST = 1.5   # a hit in the staff member's name outranks one in body text
+__all__ = ["SCHEMA_VERSION", "TantivyIndex", "TantivyRebuild"]
 
-# Words are cut and folded inside tantivy by the analyzers search.vietnamese defines (and the
-# Elasticsearch adapter and the query parser use the same ones), registered on the index under
-# their names: no Python pass over the page text while indexing. The exact-text fields are
-# stored, so the text a person reads is the field that is searched.
-_EXACT = dict(tokenizer_name=EXACT_ANALYZER, index_option="position")
-_FOLDED = dict(stored=False, tokenizer_name=FOLDED_ANALYZER, index_option="position")
-_MULTI_VALUED = ("scope_units",)
-_KEYWORDS = (*(f for f in FILTER_FIELDS if f not in _MULTI_VALUED), "birth_date")
-# Signed: tantivy-py hands Python ints over as i64, which never matches a u64 field.
-_INTEGERS = ("restriction", "birth_year")
+T = TypeVar("T")
+_OPEN_ATTEMPTS = 3  # a generation may be removed between reading LIVE and opening it
 
 
-def _schema() -> tantivy.Schema:
-    b = tantivy.SchemaBuilder()
-    b.add_text_field("id", stored=True, tokenizer_name="raw")
-    b.add_unsigned_field("document_id", stored=True, indexed=True, fast=True)
-    # document ids as raw text too: tantivy-py hands Python ints over as i64, which never
-    # matches a u64 term, so deletes by document go through this field.
-    b.add_text_field("document_key", stored=False, tokenizer_name="raw")
-    b.add_unsigned_field("page", stored=True, indexed=True)
-    b.add_text_field("text_exact", stored=True, **_EXACT)
-    b.add_text_field("staff_name_exact", stored=True, **_EXACT)
-    # all_folded holds two values, the name then the text: each query clause must match this
-    # ONE field (fast: one postings list, skipping works), and tantivy leaves a position gap
-    # between values so no phrase runs from the name into the text. Name and exact-diacritic
-    # matches are optional clauses that only add score.
-    b.add_text_field("all_folded", **_FOLDED)
-    b.add_text_field("staff_name_folded", **_FOLDED)
-    for name in FILTER_FIELDS:
-        b.add_text_field(name, stored=True, fast=True, tokenizer_name="raw")
-    b.add_text_field("birth_date", stored=True, tokenizer_name="raw")
-    for name in _INTEGERS:  # range-filtered through their fast fields
-        b.add_integer_field(name, stored=False, indexed=True, fast=True)
-    return b.build()
+@dataclass(frozen=True)
+class _Generation:
+    """One opened generation; `index` is None when it was built with another schema version."""
 
+    name: str
+    path: Path
+    index: tantivy.Index | None
+    schema_version: str | None
 
-def _unit_codes(codes: Sequence[str]) -> list[str]:
-    """NFC unit codes, blanks and repeats dropped (as the Elasticsearch adapter does)."""
-    return list(dict.fromkeys(c for c in (nfc(code) for code in codes) if c))
+    def require(self) -> tantivy.Index:
+        if self.index is None:
+            raise IndexSchemaOutdated(
+                f"index at {self.path} has schema {self.schema_version}, need {SCHEMA_VERSION}; run `archive reindex`")
+        return self.index
 
 
 class TantivyIndex:
-    """SearchIndex on a local tantivy directory."""
+    """SearchIndex on a local directory of tantivy index generations."""
 
     def __init__(self, path: str | Path, *, writer_heap: int = 64_000_000) -> None:
         self.path = Path(path)
         self.path.mkdir(parents=True, exist_ok=True)
-        marker = self.path / "SCHEMA_VERSION"
-        self.schema = _schema()
-        if marker.exists() and marker.read_text().strip() != SCHEMA_VERSION:
-            raise IndexSchemaOutdated(
-                f"index at {self.path} has schema {marker.read_text().strip()}, need {SCHEMA_VERSION}; "
-                "run `archive reindex --rebuild`"
-            )
-        self._index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
-        self._index.register_tokenizer(EXACT_ANALYZER, exact_analyzer())
-        self._index.register_tokenizer(FOLDED_ANALYZER, folded_analyzer())
-        if not marker.exists():
-            marker.write_text(SCHEMA_VERSION)
+        self.schema = build_schema()
         self._writer_heap = writer_heap
+        self._generations = Generations(self.path)
+        self._lock = threading.Lock()  # the API searches from a thread pool
+        self._live: _Generation | None = None
+        self._stamp: Stamp = None
+        self._current()  # an outdated index opens fine; using it raises IndexSchemaOutdated
 
     @classmethod
     def from_url(cls, url: str) -> "TantivyIndex":
@@ -90,174 +70,193 @@ class TantivyIndex:
 
         return cls(urlparse(url).path)
 
+    @property
+    def live_path(self) -> Path:
+        """Directory of the live generation (a plain tantivy index: benchmarks open it bare)."""
+        return self._current().path
+
+    # -- generations -----------------------------------------------------------
+    def _create(self, path: Path) -> tantivy.Index:
+        index = open_tantivy(path, self.schema)
+        (path / MARKER).write_text(SCHEMA_VERSION)
+        return index
+
+    def _open(self, name: str) -> _Generation:
+        path = self._generations.path(name)
+        version = schema_version_of(path)
+        if version not in (None, SCHEMA_VERSION):  # None: an index from before the marker
+            return _Generation(name, path, None, version)
+        return _Generation(name, path, open_tantivy(path, self.schema, create=False), version)
+
+    def _current(self) -> _Generation:
+        """The live generation, reopened when LIVE changed since the last call (one stat)."""
+        stamp = self._generations.stamp()
+        live = self._live
+        if live is not None and stamp == self._stamp:
+            return live
+        with self._lock:
+            for attempt in range(_OPEN_ATTEMPTS):
+                stamp = self._generations.stamp()
+                name = self._generations.live() or self._generations.initialise(self._create)
+                try:
+                    if self._live is None or self._live.name != name:
+                        self._live = self._open(name)
+                    break
+                except (OSError, ValueError) as exc:
+                    if attempt == _OPEN_ATTEMPTS - 1:
+                        raise SearchError(f"tantivy index {self.path}: cannot open generation {name}: {exc}") from exc
+            self._stamp = stamp
+            return self._live  # type: ignore[return-value]
+
+    def _on_live(self, fn: Callable[[tantivy.Index], T]) -> T:
+        """Run `fn` on the live index; if it fails because a rebuild switched generations under
+        it (the old one's files are gone), once more on the new one."""
+        seen = self._generations.stamp()
+        index = self._current().require()
+        try:
+            return fn(index)
+        except (OSError, ValueError, SearchError):  # tantivy's own errors arrive as ValueError
+            if self._generations.stamp() == seen:
+                raise
+        return fn(self._current().require())
+
     # -- writing -------------------------------------------------------------
-    def _write(self, fn) -> None:
-        try:
-            writer = self._index.writer(heap_size=self._writer_heap, num_threads=0)  # 0: one per core
-        except ValueError as exc:  # lock held by another writer
-            raise SearchError(f"tantivy index is locked by another writer: {exc}") from exc
-        try:
-            fn(writer)
-            writer.commit()
-        except BaseException:
-            writer.rollback()
-            raise
-        finally:
-            writer.wait_merging_threads()  # releases the directory lock
-        self._index.reload()
+    def _write(self, fn: Callable[[tantivy.IndexWriter], None]) -> None:
+        def write(index: tantivy.Index) -> None:
+            try:
+                writer = index.writer(heap_size=self._writer_heap, num_threads=0)  # 0: one per core
+            except ValueError as exc:  # lock held by another writer
+                raise SearchError(f"tantivy index is locked by another writer: {exc}") from exc
+            try:
+                fn(writer)
+                writer.commit()
+            except BaseException:
+                writer.rollback()
+                raise
+            finally:
+                writer.wait_merging_threads()  # releases the directory lock
+            index.reload()
+
+        self._on_live(write)
 
     def upsert(self, docs: Sequence[PageDoc]) -> None:
-        if not docs:
-            return
-
-        def add_all(writer: tantivy.IndexWriter) -> None:
-            for d in docs:
-                writer.delete_documents_by_term("id", d.id)
-                text, name = nfc(d.text), nfc(d.staff_name)
-                doc = tantivy.Document()
-                doc.add_text("id", d.id)
-                doc.add_unsigned("document_id", d.document_id)
-                doc.add_text("document_key", str(d.document_id))
-                doc.add_unsigned("page", d.page)
-                doc.add_text("text_exact", text)
-                doc.add_text("staff_name_exact", name)
-                doc.add_text("all_folded", name)
-                doc.add_text("all_folded", text)
-                doc.add_text("staff_name_folded", name)
-                for field in _KEYWORDS:
-                    doc.add_text(field, nfc(getattr(d, field)))
-                for unit in _unit_codes(d.scope_units):
-                    doc.add_text("scope_units", unit)
-                doc.add_integer("restriction", int(d.restriction))
-                if d.birth_year is not None:  # unknown: no value, so every year range leaves it out
-                    doc.add_integer("birth_year", int(d.birth_year))
-                writer.add_document(doc)
-
-        self._write(add_all)
+        if docs:
+            self._write(lambda writer: add_pages(writer, docs))
 
     def delete_documents(self, document_ids: Sequence[int]) -> None:
+        if not document_ids:
+            return
+
         def delete(writer: tantivy.IndexWriter) -> None:
             for doc_id in document_ids:
                 writer.delete_documents_by_term("document_key", str(int(doc_id)))
 
         self._write(delete)
 
+    def rebuild(self) -> "TantivyRebuild":
+        """A new generation directory beside the live one; never opens the live index."""
+        name = self._generations.allocate()
+        path = self._generations.path(name)
+        try:
+            index = self._create(path)
+        except BaseException:
+            remove(path)
+            raise
+        return TantivyRebuild(self, name, index)
+
     def clear(self) -> None:
-        self._write(lambda w: w.delete_all_documents())
+        with self.rebuild():
+            pass
 
     # -- reading -------------------------------------------------------------
-    def _clause_queries(self, clause: Clause) -> tuple[tantivy.Query, list[tantivy.Query]]:
-        """The required match of one word or phrase, and the optional boosts that rank it."""
-        def on(field: str, words: tuple[str, ...]) -> tantivy.Query:
-            if len(words) == 1:
-                return tantivy.Query.term_query(self.schema, field, words[0])
-            return tantivy.Query.phrase_query(self.schema, field, list(words))
-
-        boost = tantivy.Query.boost_query
-        boosts = [boost(on("staff_name_folded", clause.folded), NAME_BOOST)]
-        if clause.has_marks:  # without marks typed, "exact" would only favour pages that lost theirs
-            boosts += [boost(on("text_exact", clause.exact), EXACT_BOOST),
-                       boost(on("staff_name_exact", clause.exact), EXACT_BOOST * NAME_BOOST)]
-        return on("all_folded", clause.folded), boosts
-
-    def _filter_query(self, filters: dict[str, tuple[str, ...]]) -> list[tuple[tantivy.Occur, tantivy.Query]]:
-        out = []
-        for field, values in filters.items():
-            if field not in FILTER_FIELDS:
-                raise SearchError(f"cannot filter on {field!r}")
-            if values:
-                q = self._any_of(field, [nfc(v) for v in values])
-                out.append((tantivy.Occur.Must, q))
-        return out
-
-    def _any_of(self, field: str, values: list[str]) -> tantivy.Query:
-        """Pages whose keyword `field` is one of `values`. Term queries, not term_set_query:
-        a term set is matched by building a bitset of every page holding any of the terms
-        (1M postings for the root unit on every query), while term queries are intersected
-        with the words' postings by skipping (bench/search: −10 ms p50 at 1M pages)."""
-        terms = [tantivy.Query.term_query(self.schema, field, v, index_option="basic") for v in dict.fromkeys(values)]
-        either = terms[0] if len(terms) == 1 else tantivy.Query.boolean_query([(tantivy.Occur.Should, t) for t in terms])
-        # A filter only selects: the same score for every page (a rare status must not rank higher)
-        return tantivy.Query.const_score_query(either, 1.0)
-
-    def _access_query(self, query: SearchQuery) -> list[tuple[tantivy.Occur, tantivy.Query]]:
-        """Scope, restriction and birth-year limits; each one a required part of the query."""
-        must, out = tantivy.Occur.Must, []
-        if query.scope_units is not None:
-            scope = _unit_codes(query.scope_units)
-            # An empty scope sees nothing: the query must match no page, not every page.
-            if scope:
-                out.append((must, self._any_of("scope_units", scope)))
-            else:
-                out.append((must, tantivy.Query.empty_query()))
-        if query.max_restriction is not None:
-            out.append((must, self._range("restriction", None, query.max_restriction)))
-        if query.birth_year_from is not None or query.birth_year_to is not None:
-            out.append((must, self._range("birth_year", query.birth_year_from, query.birth_year_to)))
-        return out
-
-    def _range(self, field: str, lower: int | None, upper: int | None) -> tantivy.Query:
-        return tantivy.Query.range_query(self.schema, field, tantivy.FieldType.Integer,
-                                         None if lower is None else int(lower),
-                                         None if upper is None else int(upper))
-
-    def _build(self, query: SearchQuery) -> tuple[ParsedQuery, tantivy.Query, tantivy.Query]:
-        """The parsed text, the ranked query (with the optional boosts) and the matching query
-        (required parts only: the same pages, cheaper for facet counts, which need no score)."""
-        parsed = parse_query(query.text)
-        required: list[tuple[tantivy.Occur, tantivy.Query]] = []
-        ranked: list[tuple[tantivy.Occur, tantivy.Query]] = []
-        for clause in parsed.clauses:
-            must, optional = self._clause_queries(clause)
-            required.append((tantivy.Occur.Must, must))
-            # Each boost nested on its own around the word's required match: a flat list of
-            # optional clauses becomes one union that walks every posting of common words
-            # ("thị", "văn") in the hits' neighbourhood; one optional per level is only
-            # seeked to the pages that already match. Scores add up the same either way.
-            scored = must
-            for boost in optional:
-                scored = tantivy.Query.boolean_query([(tantivy.Occur.Must, scored), (tantivy.Occur.Should, boost)])
-            ranked.append((tantivy.Occur.Must, scored))
-        required += self._filter_query(query.filters)
-        required += self._access_query(query)
-        if not required:
-            return parsed, tantivy.Query.all_query(), tantivy.Query.all_query()
-        if not parsed.clauses:
-            required.append((tantivy.Occur.Must, tantivy.Query.all_query()))
-        matching = tantivy.Query.boolean_query(required)
-        if not ranked:
-            return parsed, matching, matching
-        return parsed, tantivy.Query.boolean_query(ranked + required[len(ranked):]), matching
-
     def search(self, query: SearchQuery) -> SearchResult:
-        self._index.reload()
-        parsed, ranked, matching = self._build(query)
-        searcher = self._index.searcher()
-        res = searcher.search(ranked, limit=max(query.limit, 0) or 1, count=True, offset=query.offset)
+        plan = plan_search(query)
+        return self._on_live(lambda index: self._search(index, plan))
+
+    def _search(self, index: tantivy.Index, plan: SearchPlan) -> SearchResult:
+        index.reload()
+        ranked, matching = queries(self.schema, plan)
+        searcher = index.searcher()
+        res = searcher.search(ranked, limit=plan.limit or 1, count=True, offset=plan.offset)
         hits = []
-        if query.limit > 0:
+        if plan.limit > 0:
             for score, address in res.hits:
                 doc = searcher.doc(address)
                 hits.append(SearchHit(
                     document_id=int(doc["document_id"][0]), page=int(doc["page"][0]), score=float(score),
                     staff_code=doc["staff_code"][0], staff_name=doc["staff_name_exact"][0],
                     status=doc["status"][0], unit=doc["unit"][0], document_type=doc["document_type"][0],
-                    snippet=snippet(doc["text_exact"][0], parsed.folded_terms),
+                    snippet=excerpt(doc["text_exact"][0], plan.highlight_terms),
                 ))
         facets: dict[str, dict[str, int]] = {}
-        if query.facets:
-            for field in query.facets:
-                if field not in FILTER_FIELDS:
-                    raise SearchError(f"cannot facet on {field!r}")
-            aggs = {f: {"terms": {"field": f, "size": 1000}} for f in query.facets}
+        if plan.facets:
+            aggs = {f: {"terms": {"field": f, "size": FACET_SIZE}} for f in plan.facets}
             result = searcher.aggregate(matching, aggs)
-            for f in query.facets:
+            for f in plan.facets:
                 facets[f] = {b["key"]: int(b["doc_count"]) for b in result.get(f, {}).get("buckets", [])}
         return SearchResult(total=int(res.count), hits=hits, facets=facets)
 
     def count(self) -> int:
-        self._index.reload()
-        return int(self._index.searcher().num_docs)
+        def count(index: tantivy.Index) -> int:
+            index.reload()
+            return int(index.searcher().num_docs)
+
+        return self._on_live(count)
 
     def close(self) -> None:
-        pass
+        self._live = None
+
+
+class TantivyRebuild(IndexRebuild):
+    """A new generation being filled through one writer, committed once; see SearchIndex.rebuild."""
+
+    def __init__(self, owner: TantivyIndex, name: str, index: tantivy.Index) -> None:
+        self._owner = owner
+        self.name = name
+        self.path = owner._generations.path(name)
+        self._index = index
+        self._writer: tantivy.IndexWriter | None = None
+        self._state = "open"
+
+    def _require_open(self) -> None:
+        if self._state != "open":
+            raise SearchError(f"rebuild of {self.path} is already {self._state}")
+
+    def upsert(self, docs: Sequence[PageDoc]) -> None:
+        self._require_open()
+        if not docs:
+            return
+        if self._writer is None:  # one writer for the whole rebuild: one commit, at the end
+            self._writer = self._index.writer(heap_size=self._owner._writer_heap, num_threads=0)
+        add_pages(self._writer, docs)
+
+    def commit(self) -> None:
+        if self._state == "committed":
+            return
+        self._require_open()
+        generations = self._owner._generations
+        try:
+            if self._writer is not None:
+                self._writer.commit()
+                self._writer.wait_merging_threads()
+                self._writer = None
+            generations.switch(self.name)
+        except BaseException:
+            self.abort()
+            raise
+        self._state = "committed"
+        generations.remove_older(self.name)
+        self._owner._current()  # this process reads the new generation from now on
+
+    def abort(self) -> None:
+        if self._state != "open":
+            return
+        self._state = "aborted"
+        if self._writer is not None:
+            try:
+                self._writer.rollback()
+                self._writer.wait_merging_threads()
+            finally:
+                self._writer = None
+        if self._owner._generations.live() != self.name:  # a switch that failed after its rename
+            remove(self.path)

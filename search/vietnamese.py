@@ -19,6 +19,8 @@ from functools import lru_cache
 
 import tantivy
 
+from search.text import nfc
+
 EXACT_ANALYZER = "vi_exact"    # name under which the tantivy index registers exact_analyzer()
 FOLDED_ANALYZER = "vi_folded"  # … and folded_analyzer()
 
@@ -43,11 +45,6 @@ def folded_analyzer() -> tantivy.TextAnalyzer:
 
 _EXACT = exact_analyzer()
 _FOLDED = folded_analyzer()
-
-
-def nfc(text: str) -> str:
-    """Normalise to NFC (dựng sẵn), the only form we store."""
-    return unicodedata.normalize("NFC", text)
 
 
 @lru_cache(maxsize=4096)

@@ -22,7 +22,7 @@ from archive.bootstrap import Container
 from archive.services.access import Action, Actor
 from archive.web import security
 from archive.web.i18n import Translator, pick_language
-from archive.web.snippets import safe_snippet
+from archive.web.snippets import snippet_html
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 TEMPLATE_DIR = PACKAGE_DIR / "templates"
@@ -58,7 +58,7 @@ class WebState:
 def build_state(container: Container) -> WebState:
     env = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=select_autoescape(default=True),
                       trim_blocks=True, lstrip_blocks=True)
-    env.filters["snippet"] = lambda s: Markup(safe_snippet(s))
+    env.filters["snippet"] = lambda s: Markup(snippet_html(s))  # a search.Snippet
     versions = {p.name: hashlib.sha256(p.read_bytes()).hexdigest()[:10] for p in STATIC_DIR.iterdir() if p.is_file()}
     return WebState(templates=Jinja2Templates(env=env), secret=security.load_secret(container.settings),
                     static_versions=versions)

@@ -25,7 +25,7 @@ from archive.web.errors import WebRoute
 from archive.web.forms import page_number, parse_int
 from archive.web.i18n import Translator
 from archive.web.rendering import finish, render, translator, url_with
-from archive.web.snippets import plain_snippet
+from archive.web.snippets import snippet_plain
 from search import SearchHit, SearchResult
 
 router = APIRouter(route_class=WebRoute, dependencies=[Depends(csrf_protect)])
@@ -164,7 +164,7 @@ def _export_table(request: Request, c: Container, actor: Actor) -> tuple[list[st
     headers = [t(k) for k in ("export.no", "export.code", "export.name", "export.unit", "export.status",
                               "export.doc_type", "export.doc_id", "export.page", "export.snippet")]
     rows = [[n, h.staff_code, h.staff_name, unit_names.get(h.unit, h.unit), t.label("status", h.status),
-             type_names.get(h.document_type, h.document_type), h.document_id, h.page, plain_snippet(h.snippet)]
+             type_names.get(h.document_type, h.document_type), h.document_id, h.page, snippet_plain(h.snippet)]
             for n, h in enumerate(hits, 1)]
     return headers, rows
 

@@ -1,43 +1,31 @@
 """Highlighted text for the browser: search snippets and whole pages with the query's terms marked.
 
-Search hits arrive with snippets already HTML-escaped and matches wrapped in <mark>. They are
-still re-escaped here, keeping only bare <mark>/</mark>, so a page renders safely whatever
-an engine adapter returns. Whole pages are marked with the same matching the engines' snippets
-use (search.highlight.match_spans over the query's folded terms), so "nguyen" marks "Nguyễn".
+Search hits carry a Snippet: plain text plus the character spans of the matched words. This
+door escapes the text and wraps each span in <mark>, so a page renders safely whatever text a
+page holds. Whole pages are marked with the same matching the engines' snippets use
+(search.highlight.match_spans over the query's folded terms), so "nguyen" marks "Nguyễn".
 """
 
 from __future__ import annotations
 
 import html
-import re
+from functools import partial
 
+from search import Snippet
 from search.highlight import match_spans
 from search.query_syntax import parse_query
 
-_MARK = re.compile(r"(</?mark>)")
+_escape = partial(html.escape, quote=False)  # element content: quotes need no escaping
 
 
-def safe_snippet(snippet: str) -> str:
-    """HTML with nothing but text and <mark> elements (idempotent on a well-escaped snippet)."""
-    parts = _MARK.split(snippet or "")
-    out, open_ = [], False
-    for part in parts:
-        if part == "<mark>" and not open_:
-            out.append(part)
-            open_ = True
-        elif part == "</mark>" and open_:
-            out.append(part)
-            open_ = False
-        elif part not in ("<mark>", "</mark>"):
-            out.append(html.escape(html.unescape(part), quote=False))
-    if open_:
-        out.append("</mark>")
-    return "".join(out)
+def snippet_html(snippet: Snippet) -> str:
+    """The snippet as HTML: escaped text, each match in <mark>…</mark>."""
+    return snippet.marked("<mark>", "</mark>", _escape)
 
 
-def plain_snippet(snippet: str) -> str:
-    """The snippet as plain text (for CSV/XLSX exports)."""
-    return html.unescape(_MARK.sub("", snippet or ""))
+def snippet_plain(snippet: Snippet) -> str:
+    """The snippet as plain text (CSV/XLSX exports): no marks, nothing escaped."""
+    return snippet.text
 
 
 def query_terms(query: str) -> frozenset[str]:
@@ -53,8 +41,8 @@ def highlight_page(text: str, terms: frozenset[str]) -> tuple[str, int]:
     spans = match_spans(text, terms) if terms else []
     out, pos = [], 0
     for n, (start, end) in enumerate(spans, 1):
-        out.append(html.escape(text[pos:start], quote=False))
-        out.append(f'<mark id="m{n}">{html.escape(text[start:end], quote=False)}</mark>')
+        out.append(_escape(text[pos:start]))
+        out.append(f'<mark id="m{n}">{_escape(text[start:end])}</mark>')
         pos = end
-    out.append(html.escape(text[pos:], quote=False))
+    out.append(_escape(text[pos:]))
     return "".join(out), len(spans)

@@ -2,24 +2,22 @@
 
 Same pages in, same pages out: folding (bỏ dấu) both ways, exact diacritics ranked first,
 quoted phrases in order, filters and facet counts, access scope and restriction levels that
-no count leaks past, snippets marked on the words a person reads, replace-by-id, deletes,
-count and clear.
+no count leaks past, snippets as raw text with spans on the words a person reads,
+replace-by-id, deletes, count and clear. Rebuilds (lập lại chỉ mục) are in
+test_search_rebuild.py.
 """
 
 from __future__ import annotations
 
-import re
+import html
 import unicodedata
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import Iterator
 
 import pytest
 
-from search.port import PageDoc, Restriction, SearchError, SearchIndex, SearchQuery, SearchResult
-
-if TYPE_CHECKING:
-    from search.elasticsearch_index import ElasticsearchIndex
+from search.port import PageDoc, Restriction, SearchError, SearchIndex, SearchQuery, SearchResult, Snippet
 
 ADAPTERS = ["tantivy", "elasticsearch"]
 
@@ -83,6 +81,11 @@ def _found(index: SearchIndex, text: str, **kw: object) -> set[tuple[int, int]]:
     return set(_keys(index.search(SearchQuery(text, **kw))))  # type: ignore[arg-type]
 
 
+def _marked(snippet: Snippet) -> str:
+    """The snippet with <mark> around its spans and nothing escaped: readable assertions."""
+    return snippet.marked("<mark>", "</mark>")
+
+
 # -- one index per test, on each engine ------------------------------------------------------
 @pytest.fixture(params=ADAPTERS)
 def index(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SearchIndex]:
@@ -138,7 +141,7 @@ def test_query_and_text_in_decomposed_unicode_match_precomposed(index: SearchInd
     assert _found(index, _nfd("Trưởng phòng")) == {(7, 1)}
     hit = index.search(SearchQuery("hue")).hits[0]
     assert hit.staff_name == "Trần Thị Huệ"  # stored NFC
-    assert "<mark>Huệ</mark>" in hit.snippet
+    assert hit.snippet.matches == ("Huệ",)
 
 
 def test_case_does_not_matter(dossier: SearchIndex) -> None:
@@ -313,16 +316,37 @@ def test_hit_carries_page_number_and_staff_fields(dossier: SearchIndex) -> None:
 
 def test_snippet_marks_the_words_as_written(dossier: SearchIndex) -> None:
     by_page = {(h.document_id, h.page): h.snippet for h in dossier.search(SearchQuery("nguyen van an")).hits}
-    assert "ông <mark>Nguyễn</mark> <mark>Văn</mark> <mark>An</mark>, sinh ngày" in by_page[(101, 1)]
+    assert "ông <mark>Nguyễn</mark> <mark>Văn</mark> <mark>An</mark>, sinh ngày" in _marked(by_page[(101, 1)])
     by_page = {(h.document_id, h.page): h.snippet for h in dossier.search(SearchQuery("Đặng")).hits}
-    assert "<mark>Đặng</mark> Thị Hồng Nhung" in by_page[(202, 1)]
-    assert "<mark>DANG</mark> THI HONG NHUNG" in by_page[(202, 2)]
+    assert "<mark>Đặng</mark> Thị Hồng Nhung" in _marked(by_page[(202, 1)])
+    assert by_page[(202, 1)].matches == ("Đặng",)
+    assert by_page[(202, 2)].matches == ("DANG",)
 
 
-def test_snippet_is_html_escaped(dossier: SearchIndex) -> None:
+def test_snippet_is_plain_text_with_character_spans(dossier: SearchIndex) -> None:
     [hit] = dossier.search(SearchQuery("phụ cấp")).hits
-    assert "&lt; 4,00 &amp; <mark>phụ</mark> <mark>cấp</mark>" in hit.snippet
-    assert re.sub(r"</?mark>", "", hit.snippet).count("<") == 0
+    snippet = hit.snippet
+    start = snippet.text.index("phụ cấp")
+    assert snippet.spans == ((start, start + 3), (start + 4, start + 7))
+    assert "lương < 4,00 & phụ cấp chức vụ" in snippet.text  # raw: the search room escapes nothing
+    assert snippet.text.startswith("…") and unicodedata.is_normalized("NFC", snippet.text)
+
+
+def test_hostile_page_text_stays_raw_in_the_snippet_and_every_span_is_a_word(index: SearchIndex) -> None:
+    text = 'Ghi chú: <script>alert("x&y")</script> & <b>Nguyễn</b> Văn An &amp; <mark>An</mark>'
+    index.upsert([PageDoc(document_id=31, page=1, text=text, staff_code="NV31", staff_name="Trần Bình",
+                          status="dang_cong_tac")])
+    [hit] = index.search(SearchQuery("nguyen an script")).hits
+    snippet = hit.snippet
+    assert snippet.text == text  # short page: the whole text, as stored
+    assert snippet.matches == ("script", "script", "Nguyễn", "An", "An")
+    for start, end in snippet.spans:  # spans are whole words, never inside markup characters
+        assert snippet.text[start:end].isalnum()
+    rendered = snippet.marked("<mark>", "</mark>", html.escape)  # what an HTML door makes of it
+    assert "<script" not in rendered and "<b>" not in rendered
+    assert rendered.count("<mark>") == rendered.count("</mark>") == 5
+    assert "&amp;lt;" not in rendered and "&lt;b&gt;<mark>Nguyễn</mark>&lt;/b&gt;" in rendered
+    assert "&amp;amp; &lt;mark&gt;<mark>An</mark>&lt;/mark&gt;" in rendered
 
 
 def test_limit_and_offset_page_through_all_hits(dossier: SearchIndex) -> None:
@@ -487,7 +511,7 @@ def test_grade_filter_and_facet(tree: SearchIndex) -> None:
 def test_hits_in_scope_keep_their_fields_and_snippets(tree: SearchIndex) -> None:
     [hit] = tree.search(SearchQuery("nâng bậc", scope_units=("Q1-P1",))).hits
     assert (hit.document_id, hit.staff_code, hit.unit) == (401, "NV-401", "Q1-P1")
-    assert "<mark>nâng</mark> <mark>bậc</mark> lương" in hit.snippet
+    assert "<mark>nâng</mark> <mark>bậc</mark> lương" in _marked(hit.snippet)
 
 
 def test_birth_year_range_is_inclusive_and_leaves_out_unknown_years(tree: SearchIndex) -> None:
@@ -566,52 +590,7 @@ def test_restriction_outside_the_known_levels_is_refused() -> None:
         PageDoc(document_id=1, page=1, text="", staff_code="", staff_name="", status="", restriction=3)
 
 
-# -- tantivy only: schema marker ---------------------------------------------------------------
-def test_tantivy_index_of_an_older_schema_is_refused(tmp_path: Path) -> None:
-    from search.port import IndexSchemaOutdated
-    from search.tantivy_index import SCHEMA_VERSION, TantivyIndex
-
-    (tmp_path / "ix").mkdir()
-    (tmp_path / "ix" / "SCHEMA_VERSION").write_text(str(int(SCHEMA_VERSION) - 1))
-    with pytest.raises(IndexSchemaOutdated):
-        TantivyIndex(tmp_path / "ix")
-
-
-# -- Elasticsearch only: alias swap, URL, error mapping --------------------------------------
-@pytest.fixture
-def es_index(elasticsearch_url: str) -> Iterator[ElasticsearchIndex]:
-    from search.elasticsearch_index import ElasticsearchIndex
-
-    es = ElasticsearchIndex(elasticsearch_url, prefix=f"test-{uuid.uuid4().hex[:12]}")
-    try:
-        yield es
-    finally:
-        es.drop()
-        es.close()
-
-
-def test_elasticsearch_rebuild_swaps_the_alias_to_a_new_generation(es_index: ElasticsearchIndex) -> None:
-    es_index.upsert(DOSSIER)
-    assert es_index.client.indices.get_alias(name=es_index.alias).body.keys() == {f"{es_index.alias}-v1"}
-    assert es_index.rebuild(iter([NGHI_HUU, LY_LICH])) == 2
-    assert set(es_index.client.indices.get_alias(name=es_index.alias).body) == {f"{es_index.alias}-v2"}
-    assert not es_index.client.indices.exists(index=f"{es_index.alias}-v1")
-    assert _found(es_index, "") == {(303, 1), (202, 1)}
-
-
-def test_elasticsearch_outdated_mapping_is_refused_until_rebuilt(es_index: ElasticsearchIndex) -> None:
-    from search.elasticsearch_index import MAPPING, SETTINGS
-    from search.port import IndexSchemaOutdated
-
-    old_mapping = {**MAPPING, "_meta": {"schema_version": 0}}
-    es_index.client.indices.create(index=f"{es_index.alias}-v1", settings=SETTINGS, mappings=old_mapping,
-                                   aliases={es_index.alias: {}})
-    with pytest.raises(IndexSchemaOutdated):
-        es_index.search(SearchQuery("Nguyễn"))
-    es_index.rebuild(DOSSIER)
-    assert _found(es_index, "nguyen van an") == {(101, 1), (101, 2)}
-
-
+# -- Elasticsearch only: URL, error mapping (rebuilds, alias swaps, outdated schemas: test_search_rebuild.py)
 def test_elasticsearch_from_url_reads_the_prefix(elasticsearch_url: str) -> None:
     from search.elasticsearch_index import ElasticsearchIndex
     from search.factory import open_index

@@ -41,3 +41,20 @@ def test_operator_cli_end_to_end_and_audit_verify_detects_tampering(tmp_path):
     db.close()
     broken = cli(env, "audit", "verify")
     assert broken.returncode == 6 and "BỊ SỬA ĐỔI" in broken.stderr
+
+
+def test_operators_list_background_jobs_and_bad_filters_are_refused(tmp_path):
+    from tests.support.documents import born_digital_pdf
+
+    env = service_env(tmp_path / "data")
+    assert cli(env, "init").returncode == 0
+    cli_json(env, "staff", "add", "--code", "NV1", "--name", "Đỗ Văn Hùng", "--unit", "TINH")
+    pdf = tmp_path / "cv.pdf"
+    pdf.write_bytes(born_digital_pdf(["Sơ yếu lý lịch"]))
+    [doc] = cli_json(env, "ingest", str(pdf), "--staff", "NV1")
+    [job] = cli_json(env, "jobs", "list")
+    assert (job["kind"], job["target_type"], job["target_id"], job["state"]) == ("extract", "document",
+                                                                                str(doc["id"]), "queued")
+    assert cli_json(env, "jobs", "list", "--state", "done") == []
+    bad = cli(env, "jobs", "list", "--state", "xong")
+    assert bad.returncode == 1 and "Trạng thái công việc" in bad.stderr

@@ -11,7 +11,8 @@ from archive.web.i18n import Translator, pick_language
 from archive.web.messages_en import MESSAGES as EN
 from archive.web.messages_vi import MESSAGES as VI
 from archive.web.rendering import TEMPLATE_DIR
-from archive.web.snippets import highlight_page, plain_snippet, query_terms, safe_snippet
+from archive.web.snippets import highlight_page, query_terms, snippet_html, snippet_plain
+from search import Snippet
 
 KEY_IN_TEMPLATE = re.compile(r"""\bt\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']""")
 
@@ -43,13 +44,14 @@ def test_formats_numbers_and_dates_the_vietnamese_way():
     assert pick_language("fr", None) == "vi" and pick_language(None, "en") == "en"
 
 
-def test_snippets_keep_only_mark_elements():
-    raw = 'Ông <mark>Nguyễn</mark> &lt;b&gt; <script>alert(1)</script> <mark onclick="x">An'
-    out = safe_snippet(raw)
+def test_snippets_are_escaped_text_with_only_mark_elements():
+    text = 'Ông Nguyễn <b> <script>alert(1)</script> <mark onclick="x">An & Lê'
+    nguyen, le = (text.index("Nguyễn"), text.index("Nguyễn") + 6), (text.index("Lê"), text.index("Lê") + 2)
+    out = snippet_html(Snippet(text, (nguyen, le)))
     assert out.startswith("Ông <mark>Nguyễn</mark> &lt;b&gt; &lt;script&gt;")
-    assert "<script" not in out and "onclick" not in out.replace("&lt;mark onclick", "")
-    assert out.count("<mark>") == out.count("</mark>")
-    assert plain_snippet("a <mark>Lê</mark> &amp; b") == "a Lê & b"
+    assert "<script" not in out and "<mark onclick" not in out and out.endswith("&amp; <mark>Lê</mark>")
+    assert out.count("<mark>") == out.count("</mark>") == 2
+    assert snippet_plain(Snippet("a Lê & b", ((2, 4),))) == "a Lê & b"
 
 
 def test_whole_pages_are_highlighted_without_diacritics_in_the_query():

@@ -75,12 +75,13 @@ class _Batch:
     pages: list[PageDoc]
 
 
-def _next_batch_ids(session: Session, max_pages: int, after_id: int) -> list[int]:
-    """Ids of the next documents waiting in `indexing` after `after_id`, oldest first, whose
-    pages add up to at most `max_pages` (always at least one document, however large)."""
+def _next_batch_ids(session: Session, max_pages: int, after_id: int,
+                    states: tuple[str, ...] = (DocumentState.INDEXING.value,)) -> list[int]:
+    """Ids of the next documents in `states` (those waiting in `indexing`) after `after_id`,
+    oldest first, whose pages add up to at most `max_pages` (at least one document, however large)."""
     rows = session.execute(
         select(Document.id, Document.page_count)
-        .where(Document.state == DocumentState.INDEXING.value, Document.id > after_id)
+        .where(Document.state.in_(states), Document.id > after_id)
         .order_by(Document.id).limit(max_pages)
     ).all()
     ids, pages = [], 0
@@ -143,13 +144,33 @@ def index_pending(c: Context, *, max_pages: int = INDEX_BATCH_PAGES) -> int:
 
 
 def reindex_all(c: Context, *, max_pages: int = REINDEX_BATCH_PAGES) -> int:
-    """Rebuild the index from the database (after a schema change or a lost index)."""
-    c.index.clear()
+    """`archive reindex`: build a new index from the database beside the live one, then switch.
+
+    Searches keep answering from the live index all along (Elasticsearch: a new index behind
+    the alias; tantivy: a new generation directory), and an index of an outdated schema is
+    replaced without being opened. Documents the live consumer wrote while the rebuild ran went
+    into the old index; after the switch they are sent back to `indexing`, and the consumer
+    (woken here, or by the sweeper) writes them into the new one. Returns the documents rebuilt.
+    """
+    started = utcnow()
+    states = (DocumentState.INDEXED.value, DocumentState.INDEXING.value)
+    total, after_id = 0, 0
+    with c.index.rebuild() as rebuild:
+        while True:
+            with c.uow() as uow:
+                ids = _next_batch_ids(uow.session, max_pages, after_id, states=states)
+                if not ids:
+                    break
+                pages = page_docs(uow.session, ids)
+            rebuild.upsert(pages)
+            after_id, total = ids[-1], total + len(ids)
     with c.uow() as uow:
-        uow.session.execute(
-            update(Document).where(Document.state == DocumentState.INDEXED.value)
-            .values(state=DocumentState.INDEXING.value, indexed_at=None)
-            .execution_options(synchronize_session=False)
-        )
+        moved = uow.session.execute(
+            update(Document).where(Document.state == DocumentState.INDEXED.value, Document.indexed_at >= started)
+            .values(state=DocumentState.INDEXING.value).execution_options(synchronize_session=False)
+        ).rowcount
+        waiting = moved or IndexKind().has_pending(uow.session)
         uow.commit()
-    return index_pending(c, max_pages=max_pages)
+    if waiting and c.queue is not None:
+        c.queue.wake(INDEX_KIND)
+    return total
