@@ -14,6 +14,11 @@ from archive.services.staff import parse_status
 from search import SearchQuery, SearchResult
 
 MAX_LIMIT = 200
+# Deepest result reachable by paging (as Elasticsearch's max_result_window): an engine keeps
+# offset + limit hits in memory, so an unbounded offset is a way to take the service down.
+MAX_OFFSET = 10_000
+MAX_FILTER_VALUES = 100
+BIRTH_YEARS = range(1900, 2101)
 FACETS = ("status", "document_type", "grade", "unit")
 
 
@@ -24,11 +29,17 @@ def search_pages(c: Context, actor: Actor, text: str, *, statuses: list[str] | N
                  facets: tuple[str, ...] = FACETS) -> SearchResult:
     require(actor, Action.SEARCH)
     if not 0 < limit <= MAX_LIMIT:
-        raise InvalidInput(f"limit phải từ 1 đến {MAX_LIMIT}.")
-    if offset < 0:
-        raise InvalidInput("offset không được âm.")
+        raise InvalidInput(f"Số kết quả mỗi trang (limit) phải từ 1 đến {MAX_LIMIT}.")
+    if not 0 <= offset <= MAX_OFFSET:
+        raise InvalidInput(f"Vị trí bắt đầu (offset) phải từ 0 đến {MAX_OFFSET:,}".replace(",", ".")
+                           + "; hãy thu hẹp câu tìm kiếm bằng bộ lọc.")
     if len(text) > 1000:
         raise InvalidInput("Câu tìm kiếm quá dài (tối đa 1000 ký tự).")
+    for year in (birth_year_from, birth_year_to):
+        if year is not None and year not in BIRTH_YEARS:
+            raise InvalidInput(f"Năm sinh phải từ {BIRTH_YEARS.start} đến {BIRTH_YEARS.stop - 1}.")
+    if any(len(values or ()) > MAX_FILTER_VALUES for values in (statuses, units, document_types, grades)):
+        raise InvalidInput(f"Mỗi bộ lọc nhận tối đa {MAX_FILTER_VALUES} giá trị.")
     filters: dict[str, tuple[str, ...]] = {}
     if statuses:
         filters["status"] = tuple(parse_status(s).value for s in statuses)
