@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from archive.crypto import FieldKeyError
 from archive.errors import ArchiveError, Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from ingest import InvalidUpload
-from search import IndexSchemaOutdated, SearchError
+from search import IndexMissing, IndexSchemaOutdated, SearchError
 from storage import RetentionLocked, StorageError
 
 
@@ -39,6 +39,8 @@ RULES: tuple[ErrorRule, ...] = (
     ErrorRule(RetentionLocked, 409, 7, "Tài liệu đang trong thời hạn bảo quản hoặc bị phong tỏa, không thể xoá hay sửa"),
     ErrorRule(IndexSchemaOutdated, 503, 2, "Chỉ mục tìm kiếm được tạo bởi phiên bản cũ của phần mềm; người vận hành "
                                            "cần chạy `archive reindex` để lập lại chỉ mục", with_text=False),
+    ErrorRule(IndexMissing, 503, 2, "Chỉ mục tìm kiếm đã bị mất hoặc trống trong khi hồ sơ đã được lập chỉ mục; "
+                                    "người vận hành cần chạy `archive reindex` để lập lại chỉ mục", with_text=False),
     ErrorRule(SearchError, 503, 2, "Lỗi hệ thống tìm kiếm"),
     ErrorRule(StorageError, 503, 2, "Lỗi hệ thống lưu trữ"),
 )

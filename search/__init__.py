@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from search.factory import open_index
 from search.port import (
-    FILTER_FIELDS, IndexRebuild, IndexSchemaOutdated, PageDoc, Restriction, SearchError, SearchHit, SearchIndex,
+    FILTER_FIELDS, IndexMissing, IndexRebuild, IndexSchemaOutdated, PageDoc, Restriction, SearchError, SearchHit, SearchIndex,
     SearchQuery, SearchResult, Snippet,
 )
 from search.text import nfc
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from search.vietnamese import fold
 
 __all__ = [
-    "FILTER_FIELDS", "IndexRebuild", "IndexSchemaOutdated", "PageDoc", "Restriction", "SearchError", "SearchHit",
+    "FILTER_FIELDS", "IndexMissing", "IndexRebuild", "IndexSchemaOutdated", "PageDoc", "Restriction", "SearchError", "SearchHit",
     "SearchIndex", "SearchQuery", "SearchResult", "Snippet", "fold", "nfc", "open_index",
 ]
 

@@ -26,7 +26,7 @@ from search.elasticsearch_query import search_body
 from search.highlight import excerpt
 from search.plan import plan_search, unit_codes
 from search.port import (
-    FILTER_FIELDS, IndexRebuild, IndexSchemaOutdated, PageDoc, SearchError, SearchHit, SearchQuery, SearchResult,
+    FILTER_FIELDS, IndexMissing, IndexRebuild, IndexSchemaOutdated, PageDoc, SearchError, SearchHit, SearchQuery, SearchResult,
 )
 from search.vietnamese import folded_tokens, nfc, tokens
 
@@ -75,6 +75,10 @@ def _engine_errors(action: str) -> Iterator[None]:
         yield
     except SearchError:
         raise
+    except NotFoundError as exc:
+        if exc.error == "index_not_found_exception":  # deleted behind our back
+            raise IndexMissing(f"elasticsearch {action}: {exc}") from exc
+        raise SearchError(f"elasticsearch {action}: {exc}") from exc
     except BulkIndexError as exc:
         first = exc.errors[0] if exc.errors else {}
         raise SearchError(f"elasticsearch {action}: {len(exc.errors)} pages failed, first: {first}") from exc

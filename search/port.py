@@ -34,6 +34,11 @@ class SearchError(Exception):
     """The search engine failed or rejected a request."""
 
 
+class IndexMissing(SearchError):
+    """The index is gone (its directory or Elasticsearch index deleted), or empty while the
+    records say pages were indexed; rebuild it (`archive reindex`)."""
+
+
 class IndexSchemaOutdated(SearchError):
     """The index was built with another schema/mapping version; rebuild it (`archive reindex`).
 

@@ -89,6 +89,7 @@ class Generations:
     @contextmanager
     def locked(self) -> Iterator[None]:
         """Serialise allocation and switching between processes (released if the process dies)."""
+        self.root.mkdir(parents=True, exist_ok=True)  # a rebuild recreates a root that was deleted
         with open(self.root / _LOCK, "a") as f:
             fcntl.flock(f, fcntl.LOCK_EX)
             try:

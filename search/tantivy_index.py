@@ -23,7 +23,7 @@ import tantivy
 
 from search.highlight import excerpt
 from search.plan import FACET_SIZE, SearchPlan, plan_search
-from search.port import IndexRebuild, IndexSchemaOutdated, PageDoc, SearchError, SearchHit, SearchQuery, SearchResult
+from search.port import IndexMissing, IndexRebuild, IndexSchemaOutdated, PageDoc, SearchError, SearchHit, SearchQuery, SearchResult
 from search.tantivy_generations import Generations, Stamp, remove
 from search.tantivy_query import queries
 from search.tantivy_schema import MARKER, SCHEMA_VERSION, add_pages, build_schema, open_tantivy, schema_version_of
@@ -91,6 +91,8 @@ class TantivyIndex:
     def _current(self) -> _Generation:
         """The live generation, reopened when LIVE changed since the last call (one stat)."""
         stamp = self._generations.stamp()
+        if stamp is None and not self.path.is_dir():  # deleted under us: say so, never recreate it empty
+            raise IndexMissing(f"tantivy index {self.path} is gone")
         live = self._live
         if live is not None and stamp == self._stamp:
             return live

@@ -6,12 +6,17 @@ facet counts can never include records outside what the caller may see. Searches
 
 from __future__ import annotations
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from archive.context import Context
+from archive.domain import DocumentState
+from archive.models import Document
 from archive.errors import InvalidInput
 from archive.services import audit
 from archive.services.access import Action, Actor, require
 from archive.services.staff import parse_status
-from search import SearchQuery, SearchResult
+from search import IndexMissing, SearchQuery, SearchResult
 
 MAX_LIMIT = 200
 # Deepest result reachable by paging (as Elasticsearch's max_result_window): an engine keeps
@@ -56,7 +61,17 @@ def search_pages(c: Context, actor: Actor, text: str, *, statuses: list[str] | N
     )
     result = c.index.search(query)
     with c.uow() as uow:
+        if result.total == 0 and _index_lost(c, uow.session):
+            raise IndexMissing("the index holds no page while documents are recorded as indexed")
         audit.append(uow.session, actor=actor.name, ip=actor.ip, action="search", target_type="search",
                      details={"q": text, "filters": filters, "total": result.total})
         uow.commit()
     return result
+
+
+def _index_lost(c: Context, session: Session) -> bool:
+    """An empty index while the records say pages were indexed: it was deleted (and maybe made
+    again, empty, on start-up). Asked only when a search finds nothing, so it costs nothing else."""
+    indexed = session.scalar(select(Document.id).where(Document.state == DocumentState.INDEXED.value,
+                                                        Document.page_count > 0).limit(1))
+    return indexed is not None and c.index.count() == 0

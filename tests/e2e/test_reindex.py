@@ -108,3 +108,39 @@ def test_archive_reindex_fixes_an_index_of_an_outdated_schema(tmp_path):
     fixed = cli(env, "reindex")
     assert fixed.returncode == 0, fixed.stderr
     assert cli_json(env, "search", "khen thuong")["total"] == 1
+
+
+def test_a_deleted_index_is_reported_with_how_to_rebuild_it_whether_serving_or_restarted(container):
+    import shutil
+
+    from fastapi.testclient import TestClient
+
+    from archive.app import create_app
+    from tests.support.accounts import logged_in, make_user
+
+    add_staff(container, SYSTEM, code="NV1", full_name="Lý Thị Thu", unit_code="TINH")
+    ingest_upload(container, SYSTEM, staff_code="NV1", file_name="qd.pdf",
+                  stream=io.BytesIO(born_digital_pdf(["Quyết định khen thưởng"])))
+    container.queue.drain()
+    make_user(container, "hr1", "hr_officer", "TINH")
+    api = logged_in(create_app(container=container), "hr1")
+    assert api.get("/api/v1/search", params={"q": "khen thuong"}).json()["total"] == 1
+
+    index_dir = container.settings.data_dir / "index"
+    shutil.rmtree(index_dir)  # while serving
+    r = api.get("/api/v1/search", params={"q": "khen thuong"})
+    assert r.status_code == 503 and "archive reindex" in r.json()["detail"] and str(index_dir) not in r.text
+
+    container.close()  # "restart": a new process opens (and creates) an empty index
+    restarted = build(container.settings, queue=InlineQueue())
+    restarted.queue.bind(restarted)
+    try:
+        api = logged_in(create_app(container=restarted), "hr1")
+        r = api.get("/api/v1/search", params={"q": "khen thuong"})
+        assert r.status_code == 503 and "archive reindex" in r.json()["detail"]
+        assert api.get("/api/v1/search", params={"q": "khong co tu nay"}).status_code == 503  # zero hits: checked
+        assert reindex_all(restarted) == 1
+        assert api.get("/api/v1/search", params={"q": "khen thuong"}).json()["total"] == 1
+        assert api.get("/api/v1/search", params={"q": "khong co tu nay"}).json()["total"] == 0
+    finally:
+        restarted.close()
