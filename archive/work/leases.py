@@ -9,7 +9,7 @@ first that the job is still this worker's, so a worker that lost its lease chang
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, update
 from sqlalchemy.orm import Session
@@ -107,12 +107,12 @@ def finish(ctx: Context, registry: Registry, job_id: int, worker_id: str, outcom
         return [(f.id, f.kind) for f in follow]
 
 
-def mark_failed(s: Session, registry: Registry, job: Job, reason: str, now) -> None:  # noqa: ANN001
+def mark_failed(s: Session, registry: Registry, job: Job, reason: str, now: datetime) -> None:
     job.state, job.last_error, job.lease_until, job.finished_at = JobState.FAILED.value, reason, None, now
     registry.job(job.kind).on_fail(s, info(job), reason)
 
 
-def mark_requeued(s: Session, registry: Registry, job: Job, error: str, now) -> None:  # noqa: ANN001
+def mark_requeued(s: Session, registry: Registry, job: Job, error: str, now: datetime) -> None:
     job.state, job.last_error, job.enqueued_at, job.lease_until = JobState.QUEUED.value, error, now, None
     registry.job(job.kind).on_requeue(s, info(job))
 

@@ -50,7 +50,14 @@ def run_job(ctx: Context, registry: Registry, job_id: int, worker_id: str) -> st
             ctx.queue.send_job(job_id, job.kind)
         return "requeued" if requeued else "failed"
 
-    follow = leases.finish(ctx, registry, job_id, worker_id, outcome)
+    try:
+        follow = leases.finish(ctx, registry, job_id, worker_id, outcome)
+    except Exception as exc:  # noqa: BLE001 — the effects did not commit: the job is tried again
+        log.exception("job %s (%s): applying its result failed", job_id, job.kind)
+        requeued = leases.give_back(ctx, registry, job_id, worker_id, _describe(exc))
+        if requeued and ctx.queue is not None:
+            ctx.queue.send_job(job_id, job.kind)
+        return "requeued" if requeued else "failed"
     if follow is None:
         return "lost"
     if ctx.queue is not None:

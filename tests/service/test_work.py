@@ -188,3 +188,19 @@ def _dead_pid() -> int:
     p = subprocess.Popen(["true"])
     p.wait()
     return p.pid
+
+
+def test_a_result_that_cannot_be_applied_is_given_back_not_left_running(c, tmp_path, monkeypatch):
+    from archive.work import Finish
+    from tests.support.work_kinds import MarkKind
+
+    def broken_apply(self, ctx, job, lease):  # noqa: ANN001, ANN202
+        def apply(session) -> None:  # noqa: ANN001
+            raise RuntimeError("constraint violated")
+        return Finish(apply=apply)
+
+    monkeypatch.setattr(MarkKind, "run", broken_apply)
+    job_id = _job(c, "test_mark", dir=str(tmp_path))
+    assert run_job(c, c.registry, job_id, "w1") == "requeued"
+    row = _row(c, job_id)
+    assert (row.state, row.last_error) == ("queued", "RuntimeError: constraint violated")
