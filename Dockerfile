@@ -2,6 +2,7 @@
 FROM python:3.11-slim-bookworm
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-vie fonts-noto-core fonts-dejavu-core \
+    restic postgresql-client-15 \
  && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --create-home --uid 10001 archive
 WORKDIR /app

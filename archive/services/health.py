@@ -61,3 +61,16 @@ def check(c: Context, *, timeout: float = 5.0) -> dict[str, str]:
         else:
             out[name] = "ok"
     return out
+
+
+def backup(c: Context) -> dict | None:
+    """The last good backup's age, as information: a stale backup is warned about (admin page "Sao lưu",
+    `stale: true` here) but never makes the service unhealthy — the API works, and a 503 would only get
+    a healthy container restarted. None when the database cannot say (its own check fails then)."""
+    from archive.services.backup_status import backup_status
+
+    try:
+        return backup_status(c).health()
+    except Exception as exc:  # noqa: BLE001 - information only: never fails the health check
+        log.warning("health: backup state unreadable: %s", exc)
+        return None

@@ -82,6 +82,7 @@ class Registry:
 def default_registry(plugins: Iterable[str] = ()) -> Registry:
     """The service's kinds, one line each, then the configured plug-ins."""
     from archive.work.kinds.audit_anchor import AuditAnchorKind
+    from archive.work.kinds.backup import BackupKind
     from archive.work.kinds.extract import ExtractKind
     from archive.work.kinds.index import IndexKind
 
@@ -89,6 +90,7 @@ def default_registry(plugins: Iterable[str] = ()) -> Registry:
         ExtractKind(),      # text of one uploaded document (PDF text layer or OCR)
         IndexKind(),        # the single index consumer
         AuditAnchorKind(),  # the audit chain's signed head into the object store
+        BackupKind(),       # the nightly backup set into every target
     ])
     for module_name in plugins:
         importlib.import_module(module_name).register(registry)

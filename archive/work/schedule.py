@@ -31,6 +31,7 @@ def default_schedule(sweep_interval_seconds: int) -> tuple[Scheduled, ...]:
     return (
         Scheduled("sweep", SWEEP, f"every {sweep_interval_seconds}s"),  # repair lost work (leases, messages)
         Scheduled("audit_anchor", "audit_anchor", "7 * * * *"),  # seal the audit chain's head, hourly
+        Scheduled("backup", "backup", "30 1 * * *"),  # nightly set; a target's first of the month is full
     )
 
 

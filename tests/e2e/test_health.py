@@ -27,7 +27,8 @@ def _health(settings: Settings) -> tuple[int, dict]:
 def test_health_is_ok_when_every_part_answers(container):
     r = TestClient(create_app(container=container)).get("/api/v1/health")
     assert r.status_code == 200
-    assert r.json() == {"status": "ok", "checks": {"database": "ok", "storage": "ok", "search": "ok", "broker": "ok"}}
+    assert r.json() == {"status": "ok", "checks": {"database": "ok", "storage": "ok", "search": "ok", "broker": "ok"},
+                        "backup": {"targets": 0, "last_good_at": None, "age_hours": None, "stale": False}}
 
 
 def test_health_names_a_database_that_cannot_be_opened(settings, tmp_path):
