@@ -133,8 +133,14 @@ def ingest(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Upload scanned files into a staff member's dossier (nạp tài liệu)."""
+    import logging
+
+    from archive.errors import InvalidInput
     from archive.services.documents import ingest_upload
 
+    # pypdf logs what it repairs in a damaged PDF; the person at the terminal reads our one
+    # Vietnamese sentence instead (the server's log keeps pypdf's notes)
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     for f in files:
         if not f.is_file():
             _fail(f"Không tìm thấy tệp {f}.")
@@ -142,7 +148,11 @@ def ingest(
     def work(c: Container) -> tuple[list, list]:
         outcomes = []
         for f in files:
-            with open(f, "rb") as fh:
+            try:
+                fh = open(f, "rb")
+            except OSError:
+                raise InvalidInput(f"Không đọc được tệp {f.name}.") from None
+            with fh:
                 outcomes.append(ingest_upload(c, cli_actor(), staff_code=staff_code, stream=fh, file_name=f.name,
                                               document_type=doc_type))
         docs = [o.document for o in outcomes]
@@ -172,21 +182,25 @@ def search(
     query: str = typer.Argument(..., help='từ khoá, có hoặc không dấu; "cụm từ" trong ngoặc kép'),
     status: Optional[List[str]] = typer.Option(None, "--status"),
     unit: Optional[List[str]] = typer.Option(None, "--unit"),
+    group: str = typer.Option("staff", "--group", help="staff: mỗi cán bộ một kết quả; page: mỗi trang một kết quả"),
+    sort: str = typer.Option("relevance", "--sort", help="relevance | name | birth_date | status_date"),
     limit: int = typer.Option(20, "--limit"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Search dossiers (tra cứu)."""
-    import html
-    from dataclasses import asdict
+    """Search dossiers (tra cứu): one result per staff member, or per page with --group page."""
+    from archive.cli_staff_list import print_people
+    from archive.services.search import SearchParams, run_pages, search_people
 
-    from archive.services.search import search_pages
-
-    result = _run(lambda c: search_pages(c, cli_actor(), query, statuses=status, units=unit, limit=limit))
+    params = SearchParams(q=query, statuses=tuple(status or ()), units=tuple(unit or ()), group=group, sort=sort)
+    if group != "page":
+        found = _run(lambda c: search_people(c, cli_actor(), params, limit=limit))
+        print_people(found.result, found.suggestions, as_json=as_json)
+        return
+    result = _run(lambda c: run_pages(c, cli_actor(), params, limit=limit))
     if as_json:  # the API's hit shape, so scripts read either alike
-        hits = [{**asdict(h), "snippet": h.snippet.marked("<mark>", "</mark>", html.escape),
-                 "snippet_text": h.snippet.text, "highlights": [list(span) for span in h.snippet.spans]}
-                for h in result.hits]
-        _print_json({"total": result.total, "hits": hits, "facets": result.facets})
+        from archive.api.search_json import pages_json
+
+        _print_json(pages_json(result))
         return
     typer.echo(f"{result.total} trang khớp")
     for h in result.hits:
@@ -255,8 +269,12 @@ def sweep() -> None:
 
 
 from archive import cli_admin  # noqa: E402 — unit/user/token/audit/keys commands
+from archive import cli_staff_list  # noqa: E402 — staff list
 
 cli_admin.register(app, staff_app)
+cli_staff_list.register(app, staff_app)
+from archive import cli_backup  # noqa: E402 — backup run/list/verify/drill, restore
+cli_backup.register(app)
 
 
 def main() -> None:

@@ -21,6 +21,8 @@ token_app = typer.Typer(help="Token API cho tích hợp.", no_args_is_help=True)
 audit_app = typer.Typer(help="Nhật ký truy cập (audit log).", no_args_is_help=True)
 keys_app = typer.Typer(help="Khoá mã hoá trường nhạy cảm.", no_args_is_help=True)
 catalog_app = typer.Typer(help="Danh mục (catalogs).", no_args_is_help=True)
+delegation_app = typer.Typer(help="Ủy quyền quản lý hồ sơ (delegations).", no_args_is_help=True)
+unit_app.add_typer(delegation_app, name="delegation")
 
 
 def _date(value: Optional[str], what: str) -> Optional[date]:
@@ -57,6 +59,29 @@ def unit_delegate(code: str, to: str = typer.Option(..., "--to")) -> None:
 
     run(lambda c: delegate(c, cli_actor(), unit_code=code, to_code=to))
     typer.echo(f"Đã ủy quyền quản lý hồ sơ của {code} cho {to}.")
+
+
+@delegation_app.command("list")
+def delegation_list(code: Optional[str] = typer.Argument(None, help="chỉ ủy quyền của đơn vị này"),
+                    as_json: bool = typer.Option(False, "--json")) -> None:
+    """Delegations in force (whose dossiers, managed by whom, since when)."""
+    from archive.services.units import list_delegations
+
+    rows = run(lambda c: list_delegations(c, cli_actor(), unit_code=code))
+    if as_json:
+        print_json([d.to_dict() for d in rows])
+        return
+    for d in rows:
+        typer.echo(f"{d.unit_code} → {d.to_unit_code}\ttừ {d.created_at:%Y-%m-%d %H:%M} UTC")
+
+
+@delegation_app.command("revoke")
+def delegation_revoke(code: str, to: str = typer.Option(..., "--to")) -> None:
+    """Revoke (thu hồi) the delegation of CODE's dossiers to unit --to; the index re-scopes them."""
+    from archive.services.units import revoke_delegation
+
+    run(lambda c: revoke_delegation(c, cli_actor(), unit_code=code, to_code=to))
+    typer.echo(f"Đã thu hồi ủy quyền quản lý hồ sơ của {code} cho {to}.")
 
 
 def staff_transfer(staff_code: str, to: str = typer.Option(..., "--to"),
@@ -111,6 +136,8 @@ def user_add(username: str, unit: str = typer.Option(..., "--unit"), role: str =
              staff_code: Optional[str] = typer.Option(None, "--staff-code"),
              expires: Optional[int] = typer.Option(None, "--expires", help="số ngày hiệu lực"),
              password_stdin: bool = typer.Option(False, "--password-stdin"),
+             temporary: bool = typer.Option(False, "--temporary",
+                                            help="mật khẩu tạm: người dùng phải đổi trước khi làm việc khác"),
              as_json: bool = typer.Option(False, "--json")) -> None:
     """Create an account with one role over a unit subtree."""
     from archive.services.accounts import create_user
@@ -119,7 +146,7 @@ def user_add(username: str, unit: str = typer.Option(..., "--unit"), role: str =
     until = datetime.now(timezone.utc).replace(tzinfo=None) + timedelta(days=expires) if expires else None
     view = run(lambda c: create_user(c, cli_actor(), username=username, password=password, unit_code=unit, role=role,
                                      scope_code=scope, full_name=full_name, clearance=clearance,
-                                     staff_code=staff_code, expires_at=until))
+                                     staff_code=staff_code, expires_at=until, must_change_password=temporary))
     print_json(view.to_dict()) if as_json else typer.echo(f"Đã tạo tài khoản {view.username}.")
 
 

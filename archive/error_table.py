@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from archive.crypto import FieldKeyError
 from archive.errors import ArchiveError, Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
-from ingest import InvalidUpload
+from archive.services.backups import SetDamaged
+from ingest import InvalidUpload, TooLarge
 from search import IndexMissing, IndexSchemaOutdated, SearchError
 from storage import RetentionLocked, StorageError
 
@@ -32,11 +33,13 @@ RULES: tuple[ErrorRule, ...] = (
     ErrorRule(NotFound, 404, 1),
     ErrorRule(Conflict, 409, 1),
     ErrorRule(InvalidInput, 422, 1),
+    ErrorRule(TooLarge, 413, 1),
     ErrorRule(InvalidUpload, 422, 1),
     ErrorRule(ArchiveError, 400, 1),
     ErrorRule(FieldKeyError, 500, 1, "Khoá mã hoá dữ liệu nhạy cảm không dùng được"),
     # a record under retention or legal hold (thời hạn bảo quản, phong tỏa) refuses the change: not an outage
     ErrorRule(RetentionLocked, 409, 7, "Tài liệu đang trong thời hạn bảo quản hoặc bị phong tỏa, không thể xoá hay sửa"),
+    ErrorRule(SetDamaged, 409, 6, "Bộ sao lưu bị hỏng"),  # damage found: the same exit as `backup verify`
     ErrorRule(IndexSchemaOutdated, 503, 2, "Chỉ mục tìm kiếm được tạo bởi phiên bản cũ của phần mềm; người vận hành "
                                            "cần chạy `archive reindex` để lập lại chỉ mục", with_text=False),
     ErrorRule(IndexMissing, 503, 2, "Chỉ mục tìm kiếm đã bị mất hoặc trống trong khi hồ sơ đã được lập chỉ mục; "

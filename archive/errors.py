@@ -25,3 +25,9 @@ class Forbidden(ArchiveError):
 
 class Unauthenticated(ArchiveError):
     """No valid credentials (HTTP 401)."""
+
+
+def shown(value: object, limit: int = 40) -> str:
+    """A value a person typed, safe to echo in a message: one line, controls as '?', cut short."""
+    text = "".join(ch if ch.isprintable() else "?" for ch in str(value))
+    return text if len(text) <= limit else text[:limit] + "…"

@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 256 * 1024 * 1024
     max_pages: int = 500
     max_image_pixels: int = 120_000_000  # about A3 at 600 dpi; larger is treated as a decompression bomb
+    # (also a PDF page drawn at ocr_dpi: a blank 50 × 50-inch page would be 225 Mpx)
     ocr_language: str = "vie"
     ocr_dpi: int = 300
     text_layer_min_chars: int = 20  # fewer letters on a PDF page than this → OCR it instead
@@ -39,6 +40,8 @@ class Settings(BaseSettings):
     lockout_threshold: int = 5    # failed logins before a temporary lock
     lockout_minutes: int = 15
     session_idle_minutes: int = 30
+    # the longest API token a person (admin or the user) may create; the operator's CLI is not capped
+    api_token_max_days: int = Field(default=365, ge=1, le=3650)
     admin_username: str = "admin"  # first admin, created by `archive init`
     admin_password: str = ""       # empty: init generates one and prints it once
     root_unit_code: str = "TINH"   # the province (tỉnh/thành phố) at the top of the tree
@@ -59,6 +62,21 @@ class Settings(BaseSettings):
     job_max_attempts: int = 3
     job_requeue_after_seconds: int = 60  # a queued job nobody claimed is re-sent (lost message)
     sweep_interval_seconds: int = 15
+
+    # backups (archive/services/backups.py): each target a full copy; two recommended (TT 05/2025/TT-BNV)
+    backup_targets: str = ""  # comma-separated URLs: file:///mnt/nas/archive-backup, s3://bucket?endpoint=…
+    backup_key: str = ""      # base64, 32+ bytes (`archive backup key`): encrypts every copy. Never stored in a set or
+    #                           the data dir — the operator keeps it (README "Backups"); required once targets are set
+    backup_keep_daily: int = Field(default=35, ge=1)    # the newest set of each of the last N days with one
+    backup_keep_monthly: int = Field(default=12, ge=1)  # the newest full set of each of the last N months with one
+    backup_jurisdiction: str = "national"  # keep-policy floor: national | tp-hcm | ha-noi | lang-son | da-nang
+    backup_object_retention_days: int = Field(default=400, ge=1)  # object lock on copies in an S3 target
+    backup_max_age_hours: int = Field(default=26, ge=1)  # an older last good backup is warned about
+    backup_drill_max_age_days: int = Field(default=31, ge=1)  # an older last restore drill is warned about
+
+    # hostile input: bounds checked before the work they protect
+    max_stream_bytes: int = 64 * 1024 * 1024  # what one PDF stream (content, font, form) may inflate to
+    max_json_bytes: int = 1024 * 1024         # a JSON request body; larger answers 413 before it is read
 
     @model_validator(mode="after")
     def _defaults_under_data_dir(self) -> "Settings":

@@ -4,7 +4,7 @@ Stages are plain functions; storing and indexing are done by the caller through 
 and the job handlers in archive.work.kinds only load, call a stage and record the outcome.
 """
 
-from ingest.errors import ExtractionFailed, InvalidUpload
+from ingest.errors import ExtractionFailed, InvalidUpload, TooLarge, UnreadablePage
 from ingest.extract import ExtractOptions, PageText, extract_pages
 from ingest.ocr import OcrResult, ocr_image
 from ingest.receive import ReceivedFile, Receiver, receive_stream
@@ -12,5 +12,6 @@ from ingest.validate import ValidatedFile, kind_of_content_type, validate_file
 
 __all__ = [
     "ExtractOptions", "ExtractionFailed", "InvalidUpload", "OcrResult", "PageText", "ReceivedFile", "Receiver",
-    "ValidatedFile", "extract_pages", "kind_of_content_type", "ocr_image", "receive_stream", "validate_file",
+    "TooLarge", "UnreadablePage", "ValidatedFile", "extract_pages", "kind_of_content_type", "ocr_image",
+    "receive_stream", "validate_file",
 ]

@@ -1,8 +1,14 @@
-"""Text of every page: the PDF's own text layer where it has one, Vietnamese OCR otherwise."""
+"""Text of every page: the PDF's own text layer where it has one, Vietnamese OCR otherwise.
+
+A stored original is read within the same bounds as at upload (pages, pixels, inflated
+streams), so a file stored before a bound existed, or under a looser one, cannot make a
+worker allocate what validation would have refused: it fails with the same message.
+"""
 
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
@@ -10,9 +16,12 @@ from typing import Callable, Iterator
 from PIL import Image, ImageSequence
 from pypdf import PdfReader
 
+from ingest.errors import UnreadablePage
 from ingest.ocr import OcrResult, ocr_image
+from ingest.pdf_bounds import PdfLimits
 from ingest.render import rasterise_pdf_page
-from search.vietnamese import nfc
+from ingest.validate import DEFAULT_MAX_STREAM_BYTES, image_page_count, pdf_page_count
+from search.text import nfc
 
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 
@@ -32,6 +41,10 @@ class ExtractOptions:
     lang: str = "vie"
     dpi: int = 300
     text_layer_min_chars: int = 20
+    # the upload bounds (archive.settings: max_pages, max_image_pixels, max_stream_bytes)
+    max_pages: int = 500
+    max_image_pixels: int = 120_000_000
+    max_stream_bytes: int = DEFAULT_MAX_STREAM_BYTES
 
 
 OcrFn = Callable[[Image.Image], OcrResult]
@@ -41,7 +54,16 @@ def _has_text_layer(text: str, min_letters: int) -> bool:
     return len(_LETTER.findall(text)) >= min_letters
 
 
+def _ocr_page(ocr: OcrFn, img: Image.Image, number: int) -> OcrResult:
+    try:
+        return ocr(img)
+    except UnreadablePage as exc:
+        raise UnreadablePage(f"Không nhận dạng được chữ ở trang {number}: {exc}") from exc
+
+
 def extract_pdf(path: Path, opts: ExtractOptions, ocr: OcrFn) -> Iterator[PageText]:
+    pdf_page_count(path, PdfLimits(max_pages=opts.max_pages, max_pixels=opts.max_image_pixels,
+                                   max_stream_bytes=opts.max_stream_bytes, dpi=opts.dpi))
     # An open file, not a path: given a path, pypdf reads the whole PDF into memory first.
     with open(path, "rb") as fh:
         reader = PdfReader(fh, strict=False)
@@ -53,15 +75,19 @@ def extract_pdf(path: Path, opts: ExtractOptions, ocr: OcrFn) -> Iterator[PageTe
             if _has_text_layer(layer, opts.text_layer_min_chars):
                 yield PageText(number=i + 1, text=layer, confidence=100.0, source="text_layer")
                 continue
-            result = ocr(rasterise_pdf_page(path, i, dpi=opts.dpi))
+            image = rasterise_pdf_page(path, i, dpi=opts.dpi, max_pixels=opts.max_image_pixels)
+            result = _ocr_page(ocr, image, i + 1)
             yield PageText(number=i + 1, text=result.text, confidence=result.confidence, source="ocr")
 
 
-def extract_image(path: Path, ocr: OcrFn) -> Iterator[PageText]:
-    with Image.open(path) as img:
-        for i, frame in enumerate(ImageSequence.Iterator(img)):
-            result = ocr(frame.copy())
-            yield PageText(number=i + 1, text=result.text, confidence=result.confidence, source="ocr")
+def extract_image(path: Path, opts: ExtractOptions, ocr: OcrFn) -> Iterator[PageText]:
+    image_page_count(path, max_pages=opts.max_pages, max_pixels=opts.max_image_pixels)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Pillow's notes on odd tags: the frames were checked above
+        with Image.open(path) as img:
+            for i, frame in enumerate(ImageSequence.Iterator(img)):
+                result = _ocr_page(ocr, frame.copy(), i + 1)
+                yield PageText(number=i + 1, text=result.text, confidence=result.confidence, source="ocr")
 
 
 def extract_pages(path: Path, kind: str, opts: ExtractOptions = ExtractOptions(),
@@ -70,4 +96,4 @@ def extract_pages(path: Path, kind: str, opts: ExtractOptions = ExtractOptions()
     ocr_fn: OcrFn = ocr or (lambda img: ocr_image(img, lang=opts.lang))
     if kind == "pdf":
         return extract_pdf(path, opts, ocr_fn)
-    return extract_image(path, ocr_fn)
+    return extract_image(path, opts, ocr_fn)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import os
 import tempfile
 from dataclasses import dataclass
@@ -12,13 +13,19 @@ from pathlib import Path
 import pytesseract
 from PIL import Image
 
-from ingest.errors import ExtractionFailed
+from ingest.errors import ExtractionFailed, UnreadablePage
 from ingest.preprocess import PreprocessOptions, preprocess, to_grayscale
-from search.vietnamese import nfc
+from search.text import nfc
 
 # One thread per tesseract process: parallelism comes from running several workers, and
 # OpenMP threads inside each would only fight over the same two cores.
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+log = logging.getLogger(__name__)
+
+# Below this many pixels on a side there is nothing to read, and leptonica refuses the file
+# outright (a 1 × 1 page is a netpbm file too short for it to recognise): answer "no text".
+MIN_OCR_SIDE_PX = 8
 
 
 @dataclass(frozen=True)
@@ -43,7 +50,13 @@ def ocr_image(
     img: Image.Image, *, lang: str = "vie", options: PreprocessOptions | None = PreprocessOptions(),
     timeout: int = 300,
 ) -> OcrResult:
-    """OCR one page; `options=None` skips preprocessing (the benchmark's raw-tesseract anchor)."""
+    """OCR one page; `options=None` skips preprocessing (the benchmark's raw-tesseract anchor).
+
+    A page tesseract refuses raises UnreadablePage (the same page fails every time); a missing
+    engine, a timeout or a killed process raise ExtractionFailed (they may pass).
+    """
+    if min(img.size) < MIN_OCR_SIDE_PX:
+        return OcrResult(text="", confidence=0.0)
     prepared = preprocess(img, options) if options is not None else img
     with tempfile.TemporaryDirectory(prefix="ocr-") as tmp:
         page_file = write_netpbm(prepared, Path(tmp) / "page")
@@ -54,8 +67,13 @@ def ocr_image(
             )
         except pytesseract.TesseractNotFoundError as exc:
             raise ExtractionFailed("Không tìm thấy tesseract; chạy `make setup` để cài tesseract-ocr-vie.") from exc
-        except (pytesseract.TesseractError, RuntimeError) as exc:
-            raise ExtractionFailed(f"OCR thất bại: {exc}") from exc
+        except pytesseract.TesseractError as exc:
+            if exc.status < 0:  # killed by a signal (out of memory, shutdown): another try may pass
+                raise ExtractionFailed("Tiến trình OCR bị dừng giữa chừng.") from exc
+            log.warning("tesseract refused a page (%s): %s", exc.status, exc.message)
+            raise UnreadablePage("Công cụ OCR không đọc được ảnh trang này.") from exc
+        except RuntimeError as exc:  # pytesseract's timeout
+            raise ExtractionFailed(f"OCR quá {timeout} giây cho một trang.") from exc
     return OcrResult(text=nfc(text).strip(), confidence=_mean_confidence(tsv))
 
 

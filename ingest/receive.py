@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from ingest.errors import InvalidUpload
+from ingest.errors import InvalidUpload, TooLarge
 
 _CHUNK = 1 << 20
 # Start writing back what has arrived every this many bytes, without waiting for it: the disk
@@ -22,6 +22,13 @@ _CHUNK = 1 << 20
 # writeback of the range's dirty pages on Linux and returns; fdatasync here would block the
 # writer (and so the receiving) for every batch.
 _WRITEBACK_EVERY = 16 << 20  # at 64 MiB the final fsync still waited ~0.8 s per GB
+
+
+def size_text(n: int) -> str:
+    """A byte count as people read it: "256 MB", "1,5 MB", "977 KB"."""
+    if n >= 1 << 20:
+        return f"{n / (1 << 20):.4g} MB".replace(".", ",")
+    return f"{max(1, round(n / 1024))} KB"
 
 
 @dataclass(frozen=True)
@@ -48,7 +55,7 @@ class Receiver:
         self.size += len(chunk)
         if self.size > self._max:
             self.abort()
-            raise InvalidUpload(f"Tệp quá lớn: vượt giới hạn {self._max // (1024 * 1024)} MB.")
+            raise TooLarge(f"Tệp quá lớn: vượt giới hạn {size_text(self._max)}.")
         self._digest.update(chunk)
         self._file.write(chunk)
         if self.size - self._synced >= _WRITEBACK_EVERY and hasattr(os, "posix_fadvise"):

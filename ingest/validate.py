@@ -1,20 +1,27 @@
 """Validate an uploaded file before anything is stored: type by magic bytes, integrity, limits.
 
-Accepted: PDF, TIFF (multi-page), PNG, JPEG. Encrypted or corrupt PDFs, decompression bombs
-and files over the page limit are refused with a message a person can act on.
+Accepted: PDF, TIFF (multi-page), PNG, JPEG. Encrypted or corrupt PDFs, page-tree and
+decompression bombs, pages too large to rasterise (or too small to read) and files over the
+page limit are refused with one Vietnamese sentence a person can act on — never a parser's
+own message, which may name server paths or library internals (those go to the log).
+Every bound is checked before the work it protects (see pdf_bounds, image_bounds).
 """
 
 from __future__ import annotations
 
+import logging
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError
 
 from ingest.errors import InvalidUpload
+from ingest.image_bounds import BOMB, DAMAGED, check_frame_size, count_tiff_frames
+from ingest.pdf_bounds import PdfLimits, check_page_sizes, check_page_tree, check_streams, too_many_pages
+
+log = logging.getLogger(__name__)
 
 KINDS = {
     "pdf": "application/pdf",
@@ -23,6 +30,8 @@ KINDS = {
     "jpeg": "image/jpeg",
 }
 
+DEFAULT_MAX_STREAM_BYTES = 64 * 1024 * 1024
+CORRUPT_PDF = "PDF bị hỏng, không đọc được."
 
 _KIND_OF_CONTENT_TYPE = {content_type: kind for kind, content_type in KINDS.items()}
 
@@ -55,7 +64,8 @@ def detect_kind(head: bytes) -> str | None:
     return None
 
 
-def _pdf_pages(path: Path) -> int:
+def pdf_page_count(path: Path, limits: PdfLimits) -> int:
+    """Pages of a PDF that is safe to extract: readable, not encrypted, every bound checked."""
     try:
         # An open file, not a path: given a path, pypdf reads the whole file into memory
         # first (+1 GB of RSS for a 1 GB scan); from a file it seeks to the xref and reads
@@ -64,35 +74,58 @@ def _pdf_pages(path: Path) -> int:
             reader = PdfReader(fh, strict=False)
             if reader.is_encrypted:
                 raise InvalidUpload("PDF được mã hoá hoặc đặt mật khẩu; hãy gửi bản không mã hoá.")
-            return len(reader.pages)
+            check_page_tree(reader, limits.max_pages)
+            pages = len(reader.pages)
+            if pages > limits.max_pages:
+                raise too_many_pages(pages, limits.max_pages)
+            check_streams(reader, fh, limits)
+        if pages:
+            check_page_sizes(path, pages, limits)
+        return pages
     except InvalidUpload:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
-        raise InvalidUpload(f"PDF bị hỏng, không đọc được: {exc}") from None
+    except Exception as exc:  # noqa: BLE001 — whatever a hostile file makes a parser raise, it is unreadable
+        log.info("PDF refused as unreadable: %s: %s", type(exc).__name__, exc)
+        raise InvalidUpload(CORRUPT_PDF) from None
 
 
-def _image_pages(path: Path, max_pixels: int) -> int:
+def image_page_count(path: Path, *, max_pages: int, max_pixels: int) -> int:
+    """Pages of an image file whose every frame decodes, each within the pixel bounds."""
     Image.MAX_IMAGE_PIXELS = max_pixels
+    number = 1
     try:
         with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Pillow's notes on odd tags name its own files: not for people
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(path) as img:
+                if img.format == "TIFF":
+                    with open(path, "rb") as fh:
+                        count_tiff_frames(fh, max_pages)  # before Pillow walks or decodes any of them
                 n = getattr(img, "n_frames", 1)
+                if n > max_pages:
+                    raise InvalidUpload(f"Tệp có {n} trang, vượt giới hạn {max_pages} trang.")
                 for i in range(n):
+                    number = i + 1
                     img.seek(i)
-                    if img.width * img.height > max_pixels:
-                        raise InvalidUpload("Ảnh quá lớn (nghi là 'bom giải nén'); hãy quét ở 300 dpi.")
+                    check_frame_size(number, img.width, img.height, max_pixels)
                     img.load()  # decodes the frame: catches truncated or corrupt data
                 return n
     except InvalidUpload:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise InvalidUpload("Ảnh quá lớn (nghi là 'bom giải nén'); hãy quét ở 300 dpi.") from None
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise InvalidUpload(f"Ảnh bị hỏng, không đọc được: {exc}") from None
+        raise InvalidUpload(BOMB) from None
+    except Exception as exc:  # noqa: BLE001 — decoders raise OSError, TypeError, struct.error … on damage
+        log.info("image refused as unreadable (frame %d): %s: %s", number, type(exc).__name__, exc)
+        raise InvalidUpload(DAMAGED if number == 1 else f"Ảnh bị hỏng ở trang {number}, không đọc được.") from None
 
 
-def validate_file(path: Path, *, max_pages: int, max_image_pixels: int) -> ValidatedFile:
+def validate_file(path: Path, *, max_pages: int, max_image_pixels: int,
+                  max_stream_bytes: int = DEFAULT_MAX_STREAM_BYTES, dpi: float = 300) -> ValidatedFile:
+    """Kind and page count of an acceptable upload, or InvalidUpload saying why not.
+
+    `max_image_pixels` bounds an image frame and a PDF page drawn at `dpi` (the OCR
+    resolution) alike; `max_stream_bytes` bounds what any one PDF stream may inflate to.
+    """
     with open(path, "rb") as fh:
         head = fh.read(16)
     if not head:
@@ -100,9 +133,11 @@ def validate_file(path: Path, *, max_pages: int, max_image_pixels: int) -> Valid
     kind = detect_kind(head)
     if kind is None:
         raise InvalidUpload("Định dạng không được hỗ trợ: chỉ nhận PDF, TIFF, PNG hoặc JPEG.")
-    pages = _pdf_pages(path) if kind == "pdf" else _image_pages(path, max_image_pixels)
+    if kind == "pdf":
+        pages = pdf_page_count(path, PdfLimits(max_pages=max_pages, max_pixels=max_image_pixels,
+                                               max_stream_bytes=max_stream_bytes, dpi=dpi))
+    else:
+        pages = image_page_count(path, max_pages=max_pages, max_pixels=max_image_pixels)
     if pages == 0:
         raise InvalidUpload("Tệp không có trang nào.")
-    if pages > max_pages:
-        raise InvalidUpload(f"Tệp có {pages} trang, vượt giới hạn {max_pages} trang.")
     return ValidatedFile(kind=kind, content_type=KINDS[kind], page_count=pages)

@@ -11,6 +11,8 @@ so that the embedded mode protects originals as the production mode does.
 
 from __future__ import annotations
 
+import errno
+import functools
 import hashlib
 import json
 import os
@@ -18,7 +20,7 @@ import re
 import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, Callable, Iterator, TypeVar
 
 from storage.port import (
     KEY_PATTERN,
@@ -30,9 +32,33 @@ from storage.port import (
     Retention,
     RetentionLocked,
     RetentionMode,
+    StorageError,
 )
 
 _CHUNK = 1 << 20
+_F = TypeVar("_F", bound=Callable)
+
+
+def _os_error(exc: OSError) -> StorageError:
+    """An operating-system failure as the port's error, in words for people (no paths)."""
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return StorageError("kho lưu trữ không cho ghi (chỉ đọc hoặc không đủ quyền).")
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return StorageError("kho lưu trữ đã hết chỗ trống.")
+    return StorageError(f"không đọc hay ghi được kho lưu trữ ({errno.errorcode.get(exc.errno or 0, 'lỗi hệ thống')}).")
+
+
+def _storage_errors(method: _F) -> _F:
+    """Let no OSError leave the adapter: the doors map StorageError (503), not a bare OSError (500)."""
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        try:
+            return method(*args, **kwargs)
+        except StorageError:
+            raise
+        except OSError as exc:
+            raise _os_error(exc) from exc
+    return wrapper  # type: ignore[return-value]
 
 
 def _fsync_dir(path: Path) -> None:
@@ -46,6 +72,7 @@ def _fsync_dir(path: Path) -> None:
 class LocalFsStore:
     """Content-addressed store on a local directory."""
 
+    @_storage_errors
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
         for sub in ("objects", "meta", "tmp"):
@@ -80,6 +107,7 @@ class LocalFsStore:
         _fsync_dir(target.parent)
 
     # -- port ----------------------------------------------------------------
+    @_storage_errors
     def put_stream(
         self, stream: BinaryIO, *, content_type: str = "application/octet-stream",
         expected_sha256: str | None = None,
@@ -117,6 +145,7 @@ class LocalFsStore:
             except FileNotFoundError:
                 pass
 
+    @_storage_errors
     def put_file(self, path: Path, *, sha256: str, content_type: str = "application/octet-stream") -> ObjectInfo:
         target = self._path(sha256)
         if target.exists():
@@ -135,6 +164,7 @@ class LocalFsStore:
         self._write_meta(sha256, {"content_type": content_type, "size": size})
         return ObjectInfo(key=sha256, size=size, content_type=content_type, created=True)
 
+    @_storage_errors
     def open(self, key: str) -> BinaryIO:
         try:
             return open(self._path(key), "rb")
@@ -143,9 +173,16 @@ class LocalFsStore:
 
     def iter_chunks(self, key: str, chunk_size: int = _CHUNK) -> Iterator[bytes]:
         with self.open(key) as fh:
-            while chunk := fh.read(chunk_size):
+            while True:
+                try:
+                    chunk = fh.read(chunk_size)
+                except OSError as exc:
+                    raise _os_error(exc) from exc
+                if not chunk:
+                    return
                 yield chunk
 
+    @_storage_errors
     def stat(self, key: str) -> ObjectInfo:
         path = self._path(key)
         try:
@@ -165,6 +202,7 @@ class LocalFsStore:
             retention=retention, legal_hold=bool(meta.get("legal_hold")),
         )
 
+    @_storage_errors
     def exists(self, key: str) -> bool:
         return self._path(key).exists()
 
@@ -173,6 +211,7 @@ class LocalFsStore:
             if KEY_PATTERN.match(path.name):
                 yield path.name
 
+    @_storage_errors
     def delete(self, key: str, *, bypass_governance: bool = False) -> None:
         info = self.stat(key)
         if info.legal_hold:
@@ -184,6 +223,7 @@ class LocalFsStore:
         self._path(key).unlink()
         self._meta_path(key).unlink(missing_ok=True)
 
+    @_storage_errors
     def set_retention(self, key: str, retention: Retention, *, bypass_governance: bool = False) -> None:
         info = self.stat(key)
         current = info.retention
@@ -198,12 +238,14 @@ class LocalFsStore:
         meta["retention"] = {"mode": retention.mode.value, "until": retention.until.astimezone(timezone.utc).isoformat()}
         self._write_meta(key, meta)
 
+    @_storage_errors
     def set_legal_hold(self, key: str, on: bool) -> None:
         self.stat(key)
         meta = self._read_meta(key)
         meta["legal_hold"] = on
         self._write_meta(key, meta)
 
+    @_storage_errors
     def verify(self, key: str) -> bool:
         digest = hashlib.sha256()
         for chunk in self.iter_chunks(key):

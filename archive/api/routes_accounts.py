@@ -1,16 +1,33 @@
-"""Login, own account, units, users and their grants, API tokens, catalogs."""
+"""Login, own account, units, users and their grants, API tokens, catalogs, delegations.
+
+An account whose password is temporary (access.PasswordChangeRequired) may only change it and
+log out: the services refuse it everywhere else, and the routes here that would answer without
+asking a service (own account, units, catalogs) take `UsableActorDep`, which refuses it too.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
-from archive.api.deps import ActorDep, ContainerDep, client_ip
+from archive.api.deps import ActorDep, ContainerDep, client_ip, get_actor
+from archive.errors import InvalidInput
 from archive.services import accounts, catalogs, units
+from archive.services.access import Actor, refuse_pending
 
 router = APIRouter()
+
+
+def usable_actor(actor: Annotated[Actor, Depends(get_actor)]) -> Actor:
+    """The caller, unless their password is temporary (403 with the reason)."""
+    refuse_pending(actor)
+    return actor
+
+
+UsableActorDep = Annotated[Actor, Depends(usable_actor)]
 
 
 class LoginIn(BaseModel):
@@ -60,6 +77,7 @@ class ResetIn(BaseModel):
 
 
 class TokenIn(BaseModel):
+    # people get at most ARCHIVE_API_TOKEN_MAX_DAYS (365) and never an endless (null) token
     days: int | None = Field(90, ge=1, le=3650)
     name: str = ""
 
@@ -72,7 +90,10 @@ class CatalogEntryIn(BaseModel):
 def _naive_utc(dt: datetime | None) -> datetime | None:
     if dt is None or dt.tzinfo is None:
         return dt
-    return dt.astimezone(timezone.utc).replace(tzinfo=None)
+    try:
+        return dt.astimezone(timezone.utc).replace(tzinfo=None)
+    except OverflowError:  # year 1 at +01:00 has no UTC time
+        raise InvalidInput("Thời hạn tài khoản không hợp lệ.") from None
 
 
 @router.post("/auth/login", tags=["auth"])
@@ -86,17 +107,18 @@ def logout(request: Request, c: ContainerDep, actor: ActorDep) -> None:
 
 
 @router.get("/me", tags=["auth"])
-def me(c: ContainerDep, actor: ActorDep) -> dict:
+def me(c: ContainerDep, actor: UsableActorDep) -> dict:
     return accounts.get_user(c, actor, actor.name).to_dict()
 
 
 @router.post("/me/password", status_code=204, tags=["auth"])
 def change_password(body: PasswordIn, c: ContainerDep, actor: ActorDep) -> None:
+    """Change your own password; your other sessions and API tokens end, this one goes on."""
     accounts.change_password(c, actor, body.old_password, body.new_password)
 
 
 @router.get("/units", tags=["units"])
-def list_units(c: ContainerDep, actor: ActorDep) -> list[dict]:
+def list_units(c: ContainerDep, actor: UsableActorDep) -> list[dict]:
     return [u.to_dict() for u in units.list_units(c, actor)]
 
 
@@ -105,9 +127,21 @@ def add_unit(body: UnitIn, c: ContainerDep, actor: ActorDep) -> dict:
     return units.add_unit(c, actor, code=body.code, name=body.name, parent_code=body.parent_code).to_dict()
 
 
+@router.get("/units/{code}/delegations", tags=["units"])
+def list_delegations(code: str, c: ContainerDep, actor: ActorDep) -> list[dict]:
+    """Active delegations (ủy quyền) of the dossiers of unit `code`."""
+    return [d.to_dict() for d in units.list_delegations(c, actor, unit_code=code)]
+
+
 @router.post("/units/{code}/delegations", status_code=204, tags=["units"])
 def delegate(code: str, body: DelegationIn, c: ContainerDep, actor: ActorDep) -> None:
     units.delegate(c, actor, unit_code=code, to_code=body.to_unit_code)
+
+
+@router.delete("/units/{code}/delegations/{to_code}", status_code=204, tags=["units"])
+def revoke_delegation(code: str, to_code: str, c: ContainerDep, actor: ActorDep) -> None:
+    """Revoke (thu hồi) the delegation of `code`'s dossiers to `to_code`."""
+    units.revoke_delegation(c, actor, unit_code=code, to_code=to_code)
 
 
 @router.post("/users", status_code=201, tags=["users"])
@@ -118,7 +152,7 @@ def create_user(body: UserIn, c: ContainerDep, actor: ActorDep) -> dict:
 
 
 @router.get("/users/{username}", tags=["users"])
-def get_user(username: str, c: ContainerDep, actor: ActorDep) -> dict:
+def get_user(username: str, c: ContainerDep, actor: UsableActorDep) -> dict:
     return accounts.get_user(c, actor, username).to_dict()
 
 
@@ -154,7 +188,7 @@ def create_token(username: str, body: TokenIn, c: ContainerDep, actor: ActorDep)
 
 
 @router.get("/catalogs/{catalog}", tags=["catalogs"])
-def read_catalog(catalog: str, c: ContainerDep, actor: ActorDep) -> list[dict]:
+def read_catalog(catalog: str, c: ContainerDep, actor: UsableActorDep) -> list[dict]:
     return [e.to_dict() for e in catalogs.list_catalog(c, catalog)]
 
 

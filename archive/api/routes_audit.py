@@ -18,7 +18,7 @@ def browse(c: ContainerDep, actor: ActorDep, user: str | None = None, target_typ
            until: datetime | None = None, limit: int = 100, offset: int = 0) -> list[dict]:
     return audit_views.browse(c, actor, actor=user, target_type=target_type,
                               target_id=target_id, action=action, since=since, until=until,
-                              limit=min(max(limit, 1), 1000), offset=max(offset, 0))
+                              limit=limit, offset=offset)
 
 
 @router.get("/verify")

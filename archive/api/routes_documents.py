@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import unicodedata
 from dataclasses import asdict
 from typing import Annotated
 from urllib.parse import quote
@@ -17,8 +18,18 @@ from archive.services import documents, search
 from ingest import Receiver
 
 _WRITE_BATCH = 1 << 20
+# An original is whatever bytes were uploaded (a PNG may also be an HTML page): never rendered
+# by the browser as anything but a download, never sniffed into another type, never scripted.
+NO_SNIFF = {"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'; sandbox"}
 
 router = APIRouter()
+
+
+def attachment(file_name: str) -> str:
+    """Content-Disposition for a download: the UTF-8 name, and a plain-ASCII one for old clients."""
+    plain = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "._-") else "_"
+                    for ch in unicodedata.normalize("NFKD", file_name) if not unicodedata.combining(ch))
+    return f"attachment; filename=\"{plain or 'tai-lieu'}\"; filename*=UTF-8''{quote(file_name, safe='')}"
 
 
 @router.post("/documents", status_code=201, tags=["documents"])
@@ -84,9 +95,9 @@ def read_text(document_id: int, c: ContainerDep, actor: ActorDep) -> list[dict]:
 @router.get("/documents/{document_id}/original", tags=["documents"])
 def download_original(document_id: int, c: ContainerDep, actor: ActorDep) -> StreamingResponse:
     doc, chunks = documents.open_original(c, actor, document_id)
-    disposition = f"attachment; filename*=UTF-8''{quote(doc.file_name)}"
     return StreamingResponse(chunks, media_type=doc.content_type, headers={
-        "Content-Disposition": disposition, "Content-Length": str(doc.size), "X-Content-SHA256": doc.sha256,
+        "Content-Disposition": attachment(doc.file_name), "Content-Length": str(doc.size),
+        "X-Content-SHA256": doc.sha256, **NO_SNIFF,
     })
 
 
@@ -95,7 +106,7 @@ def page_image(document_id: int, number: int, c: ContainerDep, actor: ActorDep,
                width: Annotated[int, Query(description=f"one of {documents.THUMB_WIDTHS}")] = 160) -> Response:
     """A PNG of one page (a derivative kept in the object store, made on the first request)."""
     png = documents.page_image(c, actor, document_id, number, width=width)
-    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=86400"})
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=86400", **NO_SNIFF})
 
 
 @router.get("/search", tags=["search"])
@@ -107,17 +118,26 @@ def search_pages(
     unit: Annotated[list[str] | None, Query(description="mã đơn vị: cả cây đơn vị con")] = None,
     document_type: Annotated[list[str] | None, Query()] = None,
     grade: Annotated[list[str] | None, Query()] = None,
+    category: Annotated[list[str] | None, Query(description="loại cán bộ: cong_chuc, vien_chuc, khac")] = None,
     birth_year_from: int | None = None,
     birth_year_to: int | None = None,
+    group: Annotated[str, Query(description="staff: one hit per person (default); page: one hit per page")] = "staff",
+    sort: Annotated[str, Query(description="relevance, name, birth_date, status_date")] = "relevance",
+    pages: Annotated[int, Query(description="group=staff: matching pages shown per person")] = 3,
     limit: int = 20,
     offset: int = 0,
 ) -> dict:
-    result = search.search_pages(c, actor, q, statuses=status, units=unit, document_types=document_type,
-                                 grades=grade, birth_year_from=birth_year_from, birth_year_to=birth_year_to,
-                                 limit=limit, offset=offset)
-    # The snippet as this door renders it (escaped HTML, matches in <mark>), and as data for
-    # clients that render their own: the plain text and [start, end) character offsets into it.
-    hits = [{**asdict(h), "snippet": h.snippet.marked("<mark>", "</mark>", html.escape),
-             "snippet_text": h.snippet.text, "highlights": [list(span) for span in h.snippet.spans]}
-            for h in result.hits]
-    return {"total": result.total, "hits": hits, "facets": result.facets}
+    """Tra cứu. group=staff: `total`/`facets` count people, each hit a person with `match_count`
+    and their best `matched` pages; `suggestions` holds close names when nobody is found.
+    group=page: one hit per page, as before."""
+    from archive.api.search_json import pages_json, people_json
+
+    params = search.SearchParams(q=q, statuses=tuple(status or ()), units=tuple(unit or ()),
+                                 document_types=tuple(document_type or ()), grades=tuple(grade or ()),
+                                 categories=tuple(category or ()), birth_year_from=birth_year_from,
+                                 birth_year_to=birth_year_to, group=group, sort=sort)
+    params.check()
+    if group == "page":
+        return pages_json(search.run_pages(c, actor, params, limit=limit, offset=offset))
+    found = search.search_people(c, actor, params, limit=limit, offset=offset, pages_per_person=pages)
+    return people_json(found.result, found.suggestions)

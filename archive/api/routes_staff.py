@@ -10,22 +10,24 @@ from pydantic import BaseModel, Field
 
 from archive.api.deps import ActorDep, ContainerDep
 from archive.services import documents, staff, staff_lifecycle
+from archive.services.staff_profile import HistoryEntry, StaffFields
 
 router = APIRouter(prefix="/staff", tags=["staff"])
 
 
 class StaffIn(BaseModel):
+    # the service checks every value again (StaffFields): these types are for clients and the schema
     code: str = Field(min_length=1, max_length=32, examples=["NV0001"])
     full_name: str = Field(min_length=1, max_length=200, examples=["Nguyễn Văn An"])
     unit_code: str = Field(min_length=1, max_length=32)
     birth_date: date | None = None
-    gender: str = ""
-    status: str = "dang_cong_tac"
-    grade_code: str = ""
-    restriction_level: int = 0
+    gender: str = Field("", max_length=8, examples=["nam", "nu"])
+    status: str = Field("dang_cong_tac", max_length=32)
+    grade_code: str = Field("", max_length=16)
+    restriction_level: int = Field(0, ge=0, le=2)
     profile: dict[str, Any] = Field(default_factory=dict)
     sensitive: dict[str, Any] = Field(default_factory=dict)
-    history: list[dict[str, Any]] = Field(default_factory=list)
+    history: list[HistoryEntry] = Field(default_factory=list)
 
 
 class StatusIn(BaseModel):
@@ -42,7 +44,9 @@ class TransferIn(BaseModel):
 
 @router.post("", status_code=201)
 def create_staff(body: StaffIn, c: ContainerDep, actor: ActorDep) -> dict:
-    return staff.add_staff(c, actor, **body.model_dump()).to_dict()
+    data = body.model_dump()
+    data["history"] = [h.model_dump(mode="json") for h in body.history]
+    return staff.add_staff(c, actor, **data).to_dict()
 
 
 @router.get("/{code}")
@@ -51,8 +55,9 @@ def read_staff(code: str, c: ContainerDep, actor: ActorDep) -> dict:
 
 
 @router.patch("/{code}")
-def update_staff(code: str, changes: dict[str, Any], c: ContainerDep, actor: ActorDep) -> dict:
-    return staff.update_staff(c, actor, code, changes).to_dict()
+def update_staff(code: str, changes: StaffFields, c: ContainerDep, actor: ActorDep) -> dict:
+    """Change the fields given (the others stay as they are)."""
+    return staff.update_staff(c, actor, code, changes.model_dump(exclude_unset=True)).to_dict()
 
 
 @router.post("/{code}/status")

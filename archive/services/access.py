@@ -2,6 +2,13 @@
 
 Every service calls these first. Out-of-scope records raise NotFound (their existence is not
 revealed); an action the caller's role does not allow on a visible record raises Forbidden.
+
+Administration never reaches beyond the administrator (không vượt quyền): nobody grants,
+resets, mints a token for or edits an account unless the account lies wholly inside their
+own ADMINISTER scope and clearance (`check_account`), nobody gives a clearance above their
+own, and the province-wide catalogs belong to the root admin, whose grant covers a root unit
+(`require_root_admin`). An actor whose password is temporary (must_change_password) holds no
+scope at all until they change it: every check here refuses them with PasswordChangeRequired.
 """
 
 from __future__ import annotations
@@ -13,7 +20,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive.errors import Forbidden, NotFound
-from archive.models import Delegation, Staff, Unit
+from archive.models import Delegation, Staff, Unit, User, utcnow
+
+
+class PasswordChangeRequired(Forbidden):
+    """The caller's password is temporary (set by an admin): only changing it, or logging out, is allowed."""
+
+
+PASSWORD_CHANGE_REQUIRED = "Mật khẩu hiện tại là mật khẩu tạm thời; bạn cần đổi mật khẩu trước khi tiếp tục."
 
 
 class Role(str, enum.Enum):
@@ -68,8 +82,12 @@ class Actor:
     staff_id: int | None = None
     ip: str = ""
     is_system: bool = False
+    credential_id: int | None = None  # the session or API token this request came with
+    must_change_password: bool = False  # a temporary password: nothing but changing it is allowed
 
     def units_for(self, action: Action) -> frozenset[str]:
+        if self.must_change_password:
+            return frozenset()
         return frozenset(g.unit_code for g in self.grants if action in ROLE_ACTIONS[g.role])
 
     def may_somewhere(self, action: Action) -> bool:
@@ -84,6 +102,12 @@ def cli_actor() -> Actor:
     import getpass
 
     return Actor(name=f"cli:{getpass.getuser()}", clearance=2, is_system=True)
+
+
+def refuse_pending(actor: Actor) -> None:
+    """A temporary password opens nothing but the password change (see accounts.change_password)."""
+    if actor.must_change_password and not actor.is_system:
+        raise PasswordChangeRequired(PASSWORD_CHANGE_REQUIRED)
 
 
 def unit_ancestry(session: Session, unit: Unit) -> list[Unit]:
@@ -110,6 +134,7 @@ def scope_codes(session: Session, unit: Unit) -> tuple[str, ...]:
 def check_staff(session: Session, actor: Actor, staff: Staff | None, action: Action) -> Staff:
     """NotFound when the record is outside everything the actor may see; Forbidden when it is
     visible but this action is not allowed."""
+    refuse_pending(actor)
     if staff is None:
         raise NotFound("Không tìm thấy hồ sơ.")
     if actor.is_system:
@@ -129,6 +154,7 @@ def check_staff(session: Session, actor: Actor, staff: Staff | None, action: Act
 
 def check_unit(session: Session, actor: Actor, unit: Unit | None, action: Action) -> Unit:
     """For actions on a unit itself (create staff there, administer it)."""
+    refuse_pending(actor)
     if unit is None:
         raise NotFound("Không tìm thấy đơn vị.")
     if actor.is_system:
@@ -142,5 +168,64 @@ def check_unit(session: Session, actor: Actor, unit: Unit | None, action: Action
 
 
 def require(actor: Actor, action: Action) -> None:
+    refuse_pending(actor)
     if not actor.may_somewhere(action):
         raise Forbidden("Bạn không có quyền thực hiện thao tác này.")
+
+
+def _covers(session: Session, actor: Actor, unit: Unit, action: Action) -> bool:
+    return bool({u.code for u in unit_ancestry(session, unit)} & actor.units_for(action))
+
+
+def check_clearance(actor: Actor, clearance: int) -> None:
+    """Nobody hands out a clearance (mức tiếp cận) above their own."""
+    if not actor.is_system and clearance > actor.clearance:
+        raise Forbidden(f"Bạn không thể cấp mức tiếp cận {clearance}, cao hơn mức tiếp cận của chính bạn.")
+
+
+def check_account(session: Session, actor: Actor, user: User | None, action: Action = Action.ADMINISTER, *,
+                  whole: bool = True) -> User:
+    """An account may be administered (grant, restrict, reset, token, expiry, revoke) only by an actor
+    whose own scope holds the whole account: its home unit and the scope of every active grant,
+    and whose clearance is at least the account's. Otherwise an admin of a district could reset
+    the password of a province-wide officer homed there and act as them.
+
+    NotFound when the account's home unit is outside the actor's sight (as for records);
+    Forbidden when it is visible but reaches beyond. `whole=False` checks the home unit only
+    (enough to look an account up)."""
+    refuse_pending(actor)
+    if user is None:
+        raise NotFound("Không tìm thấy tài khoản.")
+    if actor.is_system:
+        return user
+    home = session.get(Unit, user.unit_id)
+    if not _covers(session, actor, home, action):
+        if _covers(session, actor, home, Action.READ):
+            raise Forbidden(f"Bạn không có quyền quản trị tài khoản {user.username}.")
+        raise NotFound(f"Không tìm thấy tài khoản {user.username}.")
+    if not whole:
+        return user
+    now = utcnow()
+    for g in user.grants:
+        if g.revoked_at is None and (g.expires_at is None or g.expires_at > now):
+            if not _covers(session, actor, session.get(Unit, g.scope_unit_id), action):
+                raise Forbidden(f"Tài khoản {user.username} có quyền vượt ra ngoài phạm vi quản trị của bạn.")
+    if user.clearance > actor.clearance:
+        raise Forbidden(f"Tài khoản {user.username} có mức tiếp cận cao hơn mức tiếp cận của bạn.")
+    return user
+
+
+def is_root_admin(session: Session, actor: Actor) -> bool:
+    """The province's own admin: an ADMINISTER grant over a root unit (the operator's CLI too)."""
+    if actor.is_system:
+        return True
+    codes = actor.units_for(Action.ADMINISTER)
+    return bool(codes) and session.scalar(
+        select(Unit.id).where(Unit.code.in_(codes), Unit.parent_id.is_(None)).limit(1)) is not None
+
+
+def require_root_admin(session: Session, actor: Actor) -> None:
+    """Province-wide data (the catalogs) is edited by the root admin only."""
+    require(actor, Action.ADMINISTER)
+    if not is_root_admin(session, actor):
+        raise Forbidden("Chỉ quản trị viên cấp tỉnh mới sửa được danh mục dùng chung toàn tỉnh.")

@@ -3,6 +3,13 @@
 Accounts are granted by the Sở Nội vụ (role admin). Passwords are argon2id hashes; repeated
 failures lock the account for a while; sessions end after an idle timeout; API tokens are
 scoped to their user's grants, expire and can be revoked. Only token hashes are stored.
+
+An admin administers only accounts wholly inside their own scope and clearance
+(`access.check_account`). A password set by someone else — an admin's reset, or the initial
+password of an account an admin made — is temporary (must_change_password): until its owner
+changes it, the Actor `authenticate` returns holds no scope and every access check refuses it
+(access.PasswordChangeRequired): it may change its password and log out. A reset ends every
+session and token of the account; a change ends all but the one it was made with.
 """
 
 from __future__ import annotations
@@ -17,13 +24,14 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from archive.context import Context
-from archive.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
+from archive.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated, shown
 from archive.models import AccessToken, RoleGrant, Staff, Unit, User, utcnow
 from archive.services import audit
-from archive.services.access import Action, Actor, Grant, Role, check_unit
+from archive.services.access import (Action, Actor, Grant, Role, check_account, check_clearance, check_staff,
+                                     check_unit, refuse_pending)
 from archive.services.passwords import hash_password, verify_password
 
-_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
+_USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,63}")  # fullmatch: `$` would let "an\n" through
 SESSION_PREFIX, API_PREFIX = "ss_", "at_"
 _DUMMY_HASH = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHRzYWx0$uQyrQmB0dV0rP1jc1wX0tD0ETtPLqLQvJ6tB0m1n0mY"
 # A token's last use is written at most this often: every request writing (and syncing) it
@@ -48,12 +56,13 @@ class UserView:
     expires_at: datetime | None
     revoked: bool
     locked: bool
+    must_change_password: bool = False
 
     def to_dict(self) -> dict:
         return {"username": self.username, "full_name": self.full_name, "unit_code": self.unit_code,
                 "roles": [{"role": r, "scope": u} for r, u in self.roles], "clearance": self.clearance,
                 "expires_at": self.expires_at.isoformat() + "Z" if self.expires_at else None,
-                "revoked": self.revoked, "locked": self.locked}
+                "revoked": self.revoked, "locked": self.locked, "must_change_password": self.must_change_password}
 
 
 def _active(grant: RoleGrant, now: datetime) -> bool:
@@ -66,28 +75,42 @@ def _view(session, user: User) -> UserView:
     return UserView(username=user.username, full_name=user.full_name, unit_code=unit_codes[user.unit_id],
                     roles=tuple((g.role, unit_codes[g.scope_unit_id]) for g in user.grants if _active(g, now)),
                     clearance=user.clearance, expires_at=user.expires_at, revoked=user.revoked_at is not None,
-                    locked=bool(user.locked_until and user.locked_until > now))
+                    locked=bool(user.locked_until and user.locked_until > now),
+                    must_change_password=user.must_change_password)
 
 
 def _user(session, username: str) -> User:
     user = session.scalar(select(User).where(User.username == username).options(selectinload(User.grants)))
     if user is None:
-        raise NotFound(f"Không tìm thấy tài khoản {username}.")
+        raise NotFound(f"Không tìm thấy tài khoản {shown(username)}.")
     return user
+
+
+def _not_own(actor: Actor, user: User) -> None:
+    """Nobody extends or widens their own account: a time-limited admin could otherwise keep themself on."""
+    if not actor.is_system and actor.user_id == user.id:
+        raise Forbidden("Bạn không thể tự gia hạn hay tự cấp quyền cho tài khoản của chính mình.")
 
 
 def _unit(session, code: str) -> Unit:
     unit = session.scalar(select(Unit).where(Unit.code == code))
     if unit is None:
-        raise NotFound(f"Không tìm thấy đơn vị có mã {code}.")
+        raise NotFound(f"Không tìm thấy đơn vị có mã {shown(code)}.")
     return unit
 
 
 def create_user(c: Context, actor: Actor, *, username: str, password: str, unit_code: str, role: str,
                 scope_code: str | None = None, full_name: str = "", clearance: int = 0,
-                staff_code: str | None = None, expires_at: datetime | None = None) -> UserView:
+                staff_code: str | None = None, expires_at: datetime | None = None,
+                must_change_password: bool | None = None) -> UserView:
+    """`must_change_password` defaults to True when a person (an admin) chose the password: it is
+    the account's initial password, known to someone else. The operator's CLI provisions
+    accounts with passwords it was handed (scripts, integrations) and marks them temporary
+    only when asked (`archive user add --temporary`)."""
     role_ = parse_role(role)
-    if not _USERNAME.match(username or ""):
+    if must_change_password is None:
+        must_change_password = not actor.is_system
+    if not _USERNAME.fullmatch(username or ""):
         raise InvalidInput("Tên đăng nhập: 3–64 ký tự chữ thường không dấu, số, '.', '_' hoặc '-'.")
     if not 0 <= clearance <= 2:
         raise InvalidInput("Mức tiếp cận phải là 0, 1 hoặc 2.")
@@ -97,23 +120,28 @@ def create_user(c: Context, actor: Actor, *, username: str, password: str, unit_
         scope = _unit(s, scope_code) if scope_code else unit
         check_unit(s, actor, scope, Action.ADMINISTER)
         check_unit(s, actor, unit, Action.ADMINISTER)
+        check_clearance(actor, clearance)
         if s.scalar(select(User.id).where(User.username == username)) is not None:
             raise Conflict(f"Tài khoản {username} đã tồn tại.")
         staff_id = None
         if staff_code:
-            staff_id = s.scalar(select(Staff.id).where(Staff.code == staff_code))
-            if staff_id is None:
-                raise NotFound(f"Không tìm thấy cán bộ có mã {staff_code}.")
+            staff = s.scalar(select(Staff).where(Staff.code == staff_code))
+            if staff is None:
+                raise NotFound(f"Không tìm thấy cán bộ có mã {shown(staff_code)}.")
+            # an own-record account opens that record to its holder: only for records the admin manages
+            staff_id = check_staff(s, actor, staff, Action.ADMINISTER).id
         elif role_ is Role.STAFF:
             raise InvalidInput("Tài khoản vai trò staff phải gắn với một cán bộ (--staff-code).")
         user = User(username=username, full_name=full_name, unit_id=unit.id, staff_id=staff_id,
-                    password_hash=hash_password(password), clearance=clearance, expires_at=expires_at)
+                    password_hash=hash_password(password, username=username, full_name=full_name),
+                    clearance=clearance, expires_at=expires_at, must_change_password=must_change_password)
         user.grants.append(RoleGrant(role=role_.value, scope_unit_id=scope.id, granted_by=actor.name,
                                      expires_at=expires_at))
         s.add(user)
         s.flush()
         audit.append(s, actor=actor.name, ip=actor.ip, action="user.create", target_type="user", target_id=username,
-                     details={"unit": unit_code, "role": role_.value, "scope": scope.code, "clearance": clearance})
+                     details={"unit": unit_code, "role": role_.value, "scope": scope.code, "clearance": clearance,
+                              "must_change_password": must_change_password})
         uow.commit()
         return _view(s, user)
 
@@ -123,7 +151,8 @@ def grant_role(c: Context, actor: Actor, username: str, *, role: str, scope_code
     role_ = parse_role(role)
     with c.uow() as uow:
         s = uow.session
-        user = _user(s, username)
+        user = check_account(s, actor, _user(s, username))
+        _not_own(actor, user)
         scope = check_unit(s, actor, _unit(s, scope_code), Action.ADMINISTER)
         user.grants.append(RoleGrant(role=role_.value, scope_unit_id=scope.id, granted_by=actor.name,
                                      expires_at=expires_at))
@@ -138,12 +167,12 @@ def restrict_role(c: Context, actor: Actor, username: str, *, role: str, scope_c
     role_ = parse_role(role)
     with c.uow() as uow:
         s = uow.session
-        user = _user(s, username)
+        user = check_account(s, actor, _user(s, username))
         scope = check_unit(s, actor, _unit(s, scope_code), Action.ADMINISTER)
         now = utcnow()
         hit = [g for g in user.grants if g.role == role_.value and g.scope_unit_id == scope.id and _active(g, now)]
         if not hit:
-            raise NotFound(f"Tài khoản {username} không có vai trò {role_.value} tại {scope_code}.")
+            raise NotFound(f"Tài khoản {shown(username)} không có vai trò {role_.value} tại {shown(scope_code)}.")
         for g in hit:
             g.revoked_at = now
         audit.append(s, actor=actor.name, ip=actor.ip, action="user.restrict", target_type="user", target_id=username,
@@ -156,8 +185,8 @@ def set_expiry(c: Context, actor: Actor, username: str, expires_at: datetime | N
     """Set or extend (gia hạn) an account's expiry; None means no expiry."""
     with c.uow() as uow:
         s = uow.session
-        user = _user(s, username)
-        check_unit(s, actor, s.get(Unit, user.unit_id), Action.ADMINISTER)
+        user = check_account(s, actor, _user(s, username))
+        _not_own(actor, user)
         before = user.expires_at
         user.expires_at = expires_at
         audit.append(s, actor=actor.name, ip=actor.ip, action="user.expiry", target_type="user", target_id=username,
@@ -169,8 +198,7 @@ def set_expiry(c: Context, actor: Actor, username: str, expires_at: datetime | N
 def revoke_user(c: Context, actor: Actor, username: str, *, reason: str = "") -> None:
     with c.uow() as uow:
         s = uow.session
-        user = _user(s, username)
-        check_unit(s, actor, s.get(Unit, user.unit_id), Action.ADMINISTER)
+        user = check_account(s, actor, _user(s, username))
         _revoke(s, user, actor, reason or "thu hồi bởi quản trị")
         uow.commit()
 
@@ -192,19 +220,29 @@ def revoke_accounts_of_staff(session, staff_id: int, actor: Actor, reason: str) 
     return [u.username for u in users]
 
 
+def _end_credentials(session, user_id: int, *, keep: int | None = None) -> int:
+    """Revoke every live session and API token of a user (but `keep`); how many ended."""
+    stmt = update(AccessToken).where(AccessToken.user_id == user_id, AccessToken.revoked_at.is_(None))
+    if keep is not None:
+        stmt = stmt.where(AccessToken.id != keep)
+    return session.execute(stmt.values(revoked_at=utcnow())).rowcount or 0
+
+
 def reset_password(c: Context, actor: Actor, username: str, new_password: str) -> None:
+    """Đặt lại mật khẩu: the new password is temporary, and whoever held the account is signed out."""
     with c.uow() as uow:
         s = uow.session
-        user = _user(s, username)
-        check_unit(s, actor, s.get(Unit, user.unit_id), Action.ADMINISTER)
-        user.password_hash = hash_password(new_password)
+        user = check_account(s, actor, _user(s, username))
+        user.password_hash = hash_password(new_password, username=user.username, full_name=user.full_name)
         user.failed_logins, user.locked_until, user.must_change_password = 0, None, True
+        ended = _end_credentials(s, user.id)
         audit.append(s, actor=actor.name, ip=actor.ip, action="user.password_reset", target_type="user",
-                     target_id=username)
+                     target_id=username, details={"ended_credentials": ended})
         uow.commit()
 
 
 def change_password(c: Context, actor: Actor, old_password: str, new_password: str) -> None:
+    """Đổi mật khẩu: ends the account's other sessions and tokens; the one in use goes on."""
     if actor.user_id is None:
         raise Forbidden("Chỉ người dùng đã đăng nhập mới đổi được mật khẩu của mình.")
     with c.uow() as uow:
@@ -212,10 +250,13 @@ def change_password(c: Context, actor: Actor, old_password: str, new_password: s
         user = s.get(User, actor.user_id)
         if not verify_password(user.password_hash, old_password):
             raise InvalidInput("Mật khẩu hiện tại không đúng.")
-        user.password_hash = hash_password(new_password)
+        if new_password == old_password:
+            raise InvalidInput("Mật khẩu mới phải khác mật khẩu hiện tại.")
+        user.password_hash = hash_password(new_password, username=user.username, full_name=user.full_name)
         user.must_change_password = False
+        ended = _end_credentials(s, user.id, keep=actor.credential_id)
         audit.append(s, actor=actor.name, ip=actor.ip, action="user.password_change", target_type="user",
-                     target_id=user.username)
+                     target_id=user.username, details={"ended_credentials": ended})
         uow.commit()
 
 
@@ -267,13 +308,19 @@ def login(c: Context, username: str, password: str, *, ip: str = "") -> str:
 
 
 def create_api_token(c: Context, actor: Actor, username: str, *, days: int | None = 90, name: str = "") -> str:
+    """A bearer token for integrations. People (an admin, or the user for themself) get at most
+    ARCHIVE_API_TOKEN_MAX_DAYS and never an endless one; the operator's CLI is not capped."""
     if days is not None and not 1 <= days <= 3650:
         raise InvalidInput("Thời hạn token phải từ 1 đến 3650 ngày.")
+    most = c.settings.api_token_max_days
+    if not actor.is_system and (days is None or days > most):
+        raise InvalidInput(f"Token API phải có thời hạn, tối đa {most} ngày.")
     with c.uow() as uow:
         s = uow.session
         user = _user(s, username)
+        refuse_pending(actor)  # not even for themself: a temporary password mints nothing
         if actor.user_id != user.id:
-            check_unit(s, actor, s.get(Unit, user.unit_id), Action.ADMINISTER)
+            check_account(s, actor, user)
         if not _usable(user, utcnow()):
             raise InvalidInput(f"Tài khoản {username} đã bị thu hồi hoặc hết hạn.")
         token = API_PREFIX + secrets.token_urlsafe(32)
@@ -293,7 +340,10 @@ def revoke_token(c: Context, token: str) -> None:
 
 
 def authenticate(c: Context, token: str, *, ip: str = "") -> Actor:
-    """The Actor behind a bearer token (session or API); Unauthenticated otherwise."""
+    """The Actor behind a bearer token (session or API); Unauthenticated otherwise.
+
+    For an account with a temporary password the Actor carries `must_change_password`: it
+    holds no scope, and every access check refuses it with PasswordChangeRequired."""
     now = utcnow()
     idle = timedelta(minutes=c.settings.session_idle_minutes)
     with c.uow() as uow:
@@ -315,7 +365,8 @@ def authenticate(c: Context, token: str, *, ip: str = "") -> Actor:
         codes = dict(s.execute(select(Unit.id, Unit.code).where(Unit.id.in_({g.scope_unit_id for g in active}))).all())
         grants = tuple(Grant(Role(g.role), codes[g.scope_unit_id]) for g in active)
         return Actor(name=user.username, grants=grants, clearance=user.clearance, user_id=user.id,
-                     staff_id=user.staff_id, ip=ip)
+                     staff_id=user.staff_id, ip=ip, credential_id=row.id,
+                     must_change_password=user.must_change_password)
 
 
 def get_user(c: Context, actor: Actor, username: str) -> UserView:
@@ -323,7 +374,7 @@ def get_user(c: Context, actor: Actor, username: str) -> UserView:
         s = uow.session
         user = _user(s, username)
         if actor.user_id != user.id:
-            check_unit(s, actor, s.get(Unit, user.unit_id), Action.ADMINISTER)
+            check_account(s, actor, user, whole=False)
         return _view(s, user)
 
 
@@ -338,6 +389,7 @@ def ensure_first_admin(c: Context, *, username: str, password: str, root_code: s
         has_root = uow.session.scalar(select(Unit.id).where(Unit.code == root_code)) is not None
     if not has_root:
         add_unit(c, cli_actor(), code=root_code, name=root_name)
+    # not temporary: the password is the operator's (ARCHIVE_ADMIN_PASSWORD, or printed once on their console)
     create_user(c, cli_actor(), username=username, password=password, unit_code=root_code, role=Role.ADMIN.value,
-                full_name="Quản trị hệ thống", clearance=2)
+                full_name="Quản trị hệ thống", clearance=2, must_change_password=False)
     return True

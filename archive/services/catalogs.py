@@ -1,4 +1,8 @@
-"""Catalogs (danh mục): dân tộc, tôn giáo, ngạch, loại tài liệu — seeded once, edited by admins."""
+"""Catalogs (danh mục): dân tộc, tôn giáo, ngạch, loại tài liệu — seeded once, edited by the root admin.
+
+The catalogs are one for the whole province, so a unit's admin may read them but only an
+admin whose grant covers the root unit (or the operator's CLI) may change them.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +13,14 @@ from sqlalchemy import func, select
 
 from archive.context import Context
 from archive.catalog_seed import SEED
-from archive.errors import InvalidInput, NotFound
+from archive.errors import InvalidInput, NotFound, shown
 from archive.models import CatalogEntry
 from archive.services import audit
-from archive.services.access import Action, Actor, require
+from archive.services.access import Actor, is_root_admin, require_root_admin
 from search import nfc
 
-_CODE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+MAX_NAME = 300  # a catalog entry's name (tên), e.g. the longest ngạch titles are ~120 characters
+_CODE = re.compile(r"[A-Za-z0-9._-]{1,64}")  # fullmatch: `$` would let "x\n" through
 
 
 @dataclass(frozen=True)
@@ -45,7 +50,7 @@ def seed_catalogs(c: Context) -> int:
 
 def list_catalog(c: Context, catalog: str, *, include_inactive: bool = False) -> list[Entry]:
     if catalog not in SEED:
-        raise NotFound(f"Không có danh mục {catalog}.")
+        raise NotFound(f"Không có danh mục {shown(catalog)}.")
     with c.uow() as uow:
         stmt = select(CatalogEntry).where(CatalogEntry.catalog == catalog).order_by(CatalogEntry.sort_order,
                                                                                    CatalogEntry.code)
@@ -54,15 +59,22 @@ def list_catalog(c: Context, catalog: str, *, include_inactive: bool = False) ->
         return [Entry(e.code, e.name, e.active) for e in uow.session.scalars(stmt)]
 
 
+def may_edit(c: Context, actor: Actor) -> bool:
+    """Whether the actor may change the province-wide catalogs (the pages hide the forms otherwise)."""
+    with c.uow() as uow:
+        return is_root_admin(uow.session, actor)
+
+
 def upsert_entry(c: Context, actor: Actor, catalog: str, code: str, *, name: str, active: bool = True) -> Entry:
-    require(actor, Action.ADMINISTER)
-    if catalog not in SEED:
-        raise NotFound(f"Không có danh mục {catalog}.")
-    name = " ".join(nfc(name or "").split())
-    if not _CODE.match(code or "") or not name:
-        raise InvalidInput("Mã danh mục: 1–64 ký tự chữ, số, '.', '_' hoặc '-'; tên không được trống.")
     with c.uow() as uow:
         s = uow.session
+        require_root_admin(s, actor)
+        if catalog not in SEED:
+            raise NotFound(f"Không có danh mục {shown(catalog)}.")
+        name = " ".join(nfc(name or "").split())
+        if not _CODE.fullmatch(code or "") or not name or len(name) > MAX_NAME:
+            raise InvalidInput("Mã danh mục: 1–64 ký tự chữ, số, '.', '_' hoặc '-'; "
+                               f"tên không được trống, tối đa {MAX_NAME} ký tự.")
         entry = s.scalar(select(CatalogEntry).where(CatalogEntry.catalog == catalog, CatalogEntry.code == code))
         before = Entry(entry.code, entry.name, entry.active).to_dict() if entry else None
         if entry is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-import re
+import unicodedata
 from dataclasses import dataclass
 from typing import BinaryIO, Iterator
 
@@ -13,9 +13,9 @@ from sqlalchemy.orm import selectinload
 
 from archive.context import Context
 from archive.domain import EXTRACT_KIND, DocumentState
-from archive.errors import InvalidInput, NotFound
+from archive.errors import InvalidInput, NotFound, shown
 from archive.models import Document, Staff
-from archive.services import audit, derivatives, jobs
+from archive.services import audit, catalogs, derivatives, jobs
 from archive.services.access import Action, Actor, check_staff
 from archive.services.views import DocumentView, PageView
 from ingest import InvalidUpload, ReceivedFile, kind_of_content_type, receive_stream, validate_file
@@ -23,8 +23,14 @@ from ingest.render import page_image as render_page
 from search import nfc
 from storage import local_copy
 
-_DOC_TYPE = re.compile(r"^[a-z0-9_]{1,64}$")
 DEFAULT_DOCUMENT_TYPE = "khac"
+DOCUMENT_TYPES = "loai_tai_lieu"  # the catalog of document types (loại tài liệu)
+FALLBACK_FILE_NAME = "tai-lieu"
+_MAX_NAME = 255
+# Unicode categories dropped from a file name: controls, format characters (bidi overrides
+# such as U+202E that make "hoso\u202egnp.exe" show as "hosoexe.png", zero widths), lone
+# surrogates (undecodable bytes), private use and unassigned code points.
+_DROPPED = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 
 
 @dataclass(frozen=True)
@@ -33,9 +39,50 @@ class IngestOutcome:
     created: bool  # False when the same bytes were already in this staff member's dossier
 
 
-def _clean_file_name(name: str | None) -> str:
-    name = nfc((name or "").replace("\\", "/").rsplit("/", 1)[-1]).strip()
-    return name[:255] or "tai-lieu"
+def _clean_file_name(name: str | bytes | None) -> str:
+    """A safe display name (tên tệp hiển thị) for a file as people named it.
+
+    Undecodable bytes become U+FFFD; NFC; no path: only what follows the last / or \\; no
+    controls, bidi overrides or other invisible characters; runs of spaces as one; no dots or
+    spaces at either end (so ".." and "." are no name); at most 255 characters, keeping the
+    extension. What is left, or "tai-lieu" when nothing is.
+    """
+    if isinstance(name, bytes):
+        name = name.decode("utf-8", "replace")
+    name = name or ""
+    try:  # a name read from a disk with undecodable bytes holds them as surrogate escapes
+        name = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        pass  # other lone surrogates: dropped below with the other invisible characters
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in nfc(name) if unicodedata.category(ch) not in _DROPPED)
+    name = " ".join(name.split()).strip(". ")
+    if len(name) > _MAX_NAME:
+        stem, dot, ext = name.rpartition(".")
+        keep = dot + ext if stem and len(ext) <= 16 else ""
+        name = name[:_MAX_NAME - len(keep)].rstrip(". ") + keep
+    return name or FALLBACK_FILE_NAME
+
+
+display_file_name = _clean_file_name  # for the doors that show a name before (or without) storing it
+
+
+def _as_sent(name: str | bytes | None) -> str | None:
+    """The name as the client sent it, for the audit log, with what the log cannot hold escaped."""
+    if name is None:
+        return None
+    if isinstance(name, bytes):
+        name = name.decode("utf-8", "backslashreplace")
+    return "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in name)[:1000]
+
+
+def check_document_type(c: Context, document_type: object) -> str:
+    """A document type from the catalog (danh mục loại tài liệu), exactly as listed there."""
+    codes = [e.code for e in catalogs.list_catalog(c, DOCUMENT_TYPES)]
+    if document_type not in codes:
+        raise InvalidInput(f"Loại tài liệu “{shown(document_type)}” không có trong danh mục loại tài liệu; "
+                           f"chọn một trong: {', '.join(codes)}.")
+    return str(document_type)
 
 
 @dataclass(frozen=True)
@@ -49,13 +96,12 @@ class UploadTarget:
 
 def check_upload(c: Context, actor: Actor, staff_code: str,
                  document_type: str = DEFAULT_DOCUMENT_TYPE) -> UploadTarget:
-    """The dossier the actor may attach scans to, and a valid document type (one transaction)."""
-    if not _DOC_TYPE.match(document_type):
-        raise InvalidInput("Loại tài liệu chỉ gồm chữ thường không dấu, số và '_' (ví dụ: so_yeu_ly_lich).")
+    """The dossier the actor may attach scans to, and a document type from the catalog."""
+    document_type = check_document_type(c, document_type)
     with c.uow() as uow:
         staff = uow.session.scalar(select(Staff).where(Staff.code == staff_code))
         if staff is None:
-            raise NotFound(f"Không tìm thấy cán bộ có mã {staff_code}.")
+            raise NotFound(f"Không tìm thấy cán bộ có mã {shown(staff_code)}.")
         staff_id = check_staff(uow.session, actor, staff, Action.UPLOAD).id
     return UploadTarget(staff_id=staff_id, staff_code=staff_code, document_type=document_type)
 
@@ -84,22 +130,27 @@ def ingest_received(c: Context, actor: Actor, *, target: UploadTarget, received:
         existing = _find(c, target.staff_id, received.sha256)
         if existing is not None:
             return IngestOutcome(existing, created=False)
-        checked = validate_file(received.path, max_pages=s.max_pages, max_image_pixels=s.max_image_pixels)
+        checked = validate_file(received.path, max_pages=s.max_pages, max_image_pixels=s.max_image_pixels,
+                                max_stream_bytes=s.max_stream_bytes, dpi=s.ocr_dpi)
         c.store.put_file(received.path, sha256=received.sha256, content_type=checked.content_type)
+        display_name = _clean_file_name(file_name)
+        details = {"staff": target.staff_code, "sha256": received.sha256, "file_name": display_name,
+                   "type": target.document_type}
+        if _as_sent(file_name) not in (None, display_name):
+            details["file_name_sent"] = _as_sent(file_name)  # kept for the record only, never shown as a name
         with c.uow() as uow:
-            doc = Document(staff_id=target.staff_id, document_type=target.document_type,
-                           file_name=_clean_file_name(file_name), content_type=checked.content_type,
-                           sha256=received.sha256, size=received.size, page_count=checked.page_count,
-                           state=DocumentState.QUEUED.value)
-            uow.session.add(doc)
-            uow.session.flush()
-            job = jobs.enqueue(uow.session, EXTRACT_KIND, target_type="document", target_id=doc.id)
-            audit.append(uow.session, actor=actor.name, ip=actor.ip, action="document.upload", target_type="document",
-                         target_id=doc.id, details={"staff": target.staff_code, "sha256": received.sha256,
-                                                    "file_name": doc.file_name, "type": target.document_type})
             try:
+                doc = Document(staff_id=target.staff_id, document_type=target.document_type,
+                               file_name=display_name, content_type=checked.content_type,
+                               sha256=received.sha256, size=received.size, page_count=checked.page_count,
+                               state=DocumentState.QUEUED.value)
+                uow.session.add(doc)
+                uow.session.flush()  # a concurrent upload of the same bytes may already hold the row
+                job = jobs.enqueue(uow.session, EXTRACT_KIND, target_type="document", target_id=doc.id)
+                audit.append(uow.session, actor=actor.name, ip=actor.ip, action="document.upload",
+                             target_type="document", target_id=doc.id, details=details)
                 uow.commit()
-            except IntegrityError:  # a concurrent upload of the same bytes won the race
+            except IntegrityError:  # … and won the race: its document is this upload's answer
                 uow.session.rollback()
                 existing = _find(c, target.staff_id, received.sha256)
                 if existing is None:
@@ -123,7 +174,8 @@ def _find(c: Context, staff_id: int, sha256: str) -> DocumentView | None:
 
 
 def _visible_document(s, actor: Actor, document_id: int, action: Action) -> Document:  # noqa: ANN001
-    doc = s.get(Document, document_id, options=[selectinload(Document.staff)])
+    # an id no database integer can hold names no document (SQLite would raise OverflowError)
+    doc = s.get(Document, document_id, options=[selectinload(Document.staff)]) if 0 < document_id < 2**63 else None
     if doc is None:
         raise NotFound(f"Không tìm thấy tài liệu số {document_id}.")
     try:
@@ -186,7 +238,8 @@ def page_image(c: Context, actor: Actor, document_id: int, page: int, *, width: 
 
     def render() -> bytes:
         with local_copy(c.store, doc.sha256, c.settings.tmp_dir, prefix="thumb-") as work:
-            img = render_page(work, kind_of_content_type(doc.content_type), page, width_px=width)
+            img = render_page(work, kind_of_content_type(doc.content_type), page, width_px=width,
+                              max_pixels=c.settings.max_image_pixels)
         buf = io.BytesIO()
         img.save(buf, format="PNG", optimize=True)
         return buf.getvalue()
@@ -195,5 +248,5 @@ def page_image(c: Context, actor: Actor, document_id: int, page: int, *, width: 
                                    params=f"page={page};width={width}", content_type="image/png", make=render)
 
 
-__all__ = ["IngestOutcome", "InvalidUpload", "UploadTarget", "check_upload", "document_pages", "get_document",
-           "ingest_received", "ingest_upload", "list_documents", "open_original", "page_image"]
+__all__ = ["IngestOutcome", "InvalidUpload", "UploadTarget", "check_document_type", "check_upload", "document_pages",
+           "get_document", "ingest_received", "ingest_upload", "list_documents", "open_original", "page_image"]

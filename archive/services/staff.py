@@ -13,15 +13,14 @@ from sqlalchemy.orm import Session, selectinload
 
 from archive.context import Context
 from archive.domain import INDEX_KIND, STATUS_LABELS, DocumentState, StaffStatus
-from archive.errors import Conflict, InvalidInput, NotFound
+from archive.errors import Conflict, InvalidInput, NotFound, shown
 from archive.models import Assignment, Document, Staff, StaffHistory, StatusChange, Unit, utcnow
 from archive.services import audit
 from archive.services.access import Action, Actor, check_staff, check_unit
-from archive.services.staff_profile import HistoryEntry, StaffProfile, StaffSensitive
-from search import nfc
+from archive.services.staff_profile import HistoryEntry, StaffFields, StaffProfile, StaffSensitive, describe_errors
 
-_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
-EDITABLE = ("full_name", "birth_date", "gender", "grade_code", "restriction_level", "profile", "sensitive")
+_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}")
+EDITABLE = tuple(StaffFields.model_fields)
 
 
 def parse_status(value: str) -> StaffStatus:
@@ -29,16 +28,39 @@ def parse_status(value: str) -> StaffStatus:
         return StaffStatus(value)
     except ValueError:
         allowed = ", ".join(f"{s.value} ({STATUS_LABELS[s]})" for s in StaffStatus)
-        raise InvalidInput(f"Trạng thái không hợp lệ: {value!r}. Chọn một trong: {allowed}.") from None
+        raise InvalidInput(f"Trạng thái không hợp lệ: “{shown(value)}”; chọn một trong: {allowed}.") from None
 
 
-def _validated(model, data: dict | None) -> dict:  # noqa: ANN001
+def _validated(model, data: object, *, where: tuple = ()) -> dict:  # noqa: ANN001
+    """`data` checked against `model`, as JSON-ready values; InvalidInput naming the field otherwise."""
+    if data is not None and not isinstance(data, dict):
+        raise InvalidInput(describe_errors([{"type": "dict_type", "loc": where}]))
     try:
         return model.model_validate(data or {}).model_dump(mode="json", exclude_defaults=True)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise InvalidInput(f"Trường {where} không hợp lệ: {first['msg']}") from None
+        raise InvalidInput(describe_errors(exc.errors(), prefix=where)) from None
+
+
+def _fields(given: dict) -> StaffFields:
+    """The record's own fields, those in `given` validated (StaffFields)."""
+    try:
+        return StaffFields.model_validate(given)
+    except ValidationError as exc:
+        raise InvalidInput(describe_errors(exc.errors())) from None
+
+
+def _history(entries: object) -> list[HistoryEntry]:
+    if entries is None:
+        return []
+    if not isinstance(entries, list):
+        raise InvalidInput(describe_errors([{"type": "list_type", "loc": ("history",)}]))
+    out = []
+    for i, entry in enumerate(entries):
+        try:
+            out.append(HistoryEntry.model_validate(entry))
+        except ValidationError as exc:
+            raise InvalidInput(describe_errors(exc.errors(), prefix=("history", i))) from None
+    return out
 
 
 @dataclass(frozen=True)
@@ -107,32 +129,30 @@ def add_staff(c: Context, actor: Actor, *, code: str, full_name: str, unit_code:
               birth_date: date | None = None, gender: str = "", status: str = StaffStatus.DANG_CONG_TAC.value,
               grade_code: str = "", restriction_level: int = 0, profile: dict | None = None,
               sensitive: dict | None = None, history: list[dict] | None = None) -> StaffView:
-    code = (code or "").strip()
-    if not _CODE.match(code):
+    code = code if isinstance(code, str) else ""
+    if not _CODE.fullmatch(code):  # as typed: "NV001\n" is a client's bug to be told about, not "NV001"
         raise InvalidInput("Mã cán bộ chỉ gồm chữ, số, '.', '_' hoặc '-', tối đa 32 ký tự.")
-    full_name = " ".join(nfc(full_name or "").split())
-    if not full_name or len(full_name) > 200:
-        raise InvalidInput("Họ và tên không được để trống và tối đa 200 ký tự.")
-    if birth_date is not None and not (date(1900, 1, 1) <= birth_date <= date.today()):
-        raise InvalidInput("Ngày sinh không hợp lệ.")
-    if gender not in ("", "nam", "nu"):
-        raise InvalidInput("Giới tính: nam hoặc nu.")
-    if restriction_level not in (0, 1, 2):
-        raise InvalidInput("Độ hạn chế tiếp cận phải là 0, 1 hoặc 2.")
+    if not isinstance(unit_code, str) or not unit_code:
+        raise InvalidInput("Mã đơn vị là bắt buộc.")
+    fields = _fields({"full_name": full_name, "birth_date": birth_date, "gender": gender, "grade_code": grade_code,
+                      "restriction_level": restriction_level, "profile": profile or {},
+                      "sensitive": sensitive or {}})
+    full_name, birth_date, gender, grade_code = fields.full_name, fields.birth_date, fields.gender, fields.grade_code
+    restriction_level = fields.restriction_level
     status_value = parse_status(status).value
-    profile_data = _validated(StaffProfile, profile)
-    sensitive_data = _validated(StaffSensitive, sensitive)
-    entries = [HistoryEntry.model_validate(h) for h in (history or [])] if history else []
+    profile_data = _validated(StaffProfile, fields.profile, where=("profile",))
+    sensitive_data = _validated(StaffSensitive, fields.sensitive, where=("sensitive",))
+    entries = _history(history)
     with c.uow() as uow:
         s = uow.session
         unit = s.scalar(select(Unit).where(Unit.code == unit_code))
         if unit is None:
-            raise NotFound(f"Không tìm thấy đơn vị có mã {unit_code}.")
+            raise NotFound(f"Không tìm thấy đơn vị có mã {shown(unit_code)}.")
         check_unit(s, actor, unit, Action.CREATE)
         if s.scalar(select(Staff.id).where(Staff.code == code)) is not None:
             raise Conflict(f"Mã cán bộ {code} đã tồn tại.")
         staff = Staff(code=code, full_name=full_name, birth_date=birth_date, gender=gender, unit_id=unit.id,
-                      status=status_value, grade_code=grade_code.strip(), restriction_level=restriction_level,
+                      status=status_value, grade_code=grade_code, restriction_level=restriction_level,
                       profile=profile_data, sensitive=c.cipher.encrypt(sensitive_data, aad=code))
         staff.history = [StaffHistory(kind=e.kind.value, from_date=e.from_date, to_date=e.to_date,
                                       summary=e.summary, details=e.details) for e in entries]
@@ -161,29 +181,27 @@ def get_staff(c: Context, actor: Actor, code: str) -> StaffView:
 
 def update_staff(c: Context, actor: Actor, code: str, changes: dict) -> StaffView:
     """Change CV fields; the audit entry keeps before and after (sensitive values masked)."""
+    if not isinstance(changes, dict):
+        raise InvalidInput(describe_errors([{"type": "dict_type", "loc": ()}]))
     unknown = set(changes) - set(EDITABLE)
     if unknown:
-        raise InvalidInput(f"Không sửa được trường: {', '.join(sorted(unknown))} (dùng chuyển công tác / trạng thái).")
+        listed = ", ".join(shown(k) for k in sorted(map(str, unknown)))
+        raise InvalidInput(f"Không sửa được trường: {listed} (dùng chuyển công tác / trạng thái).")
+    given = _fields(changes)  # every given value has its type and range before anything is read
     with c.uow() as uow:
         s = uow.session
         staff = check_staff(s, actor, load_staff(s, code), Action.UPDATE)
         before, after = {}, {}
-        for key, value in changes.items():
-            if key == "full_name":
-                value = " ".join(nfc(value or "").split())
-                if not value:
-                    raise InvalidInput("Họ và tên không được để trống.")
-            elif key == "profile":
-                value = _validated(StaffProfile, {**(staff.profile or {}), **(value or {})})
+        for key in changes:
+            value = getattr(given, key)
+            if key == "profile":
+                value = _validated(StaffProfile, {**(staff.profile or {}), **value}, where=("profile",))
             elif key == "sensitive":
-                merged = {**c.cipher.decrypt(staff.sensitive, aad=code), **(value or {})}
-                staff.sensitive = c.cipher.encrypt(_validated(StaffSensitive, merged), aad=code)
+                merged = {**c.cipher.decrypt(staff.sensitive, aad=code), **value}
+                staff.sensitive = c.cipher.encrypt(_validated(StaffSensitive, merged, where=("sensitive",)),
+                                                   aad=code)
                 before[key], after[key] = "***", "***"
                 continue
-            elif key == "restriction_level" and value not in (0, 1, 2):
-                raise InvalidInput("Độ hạn chế tiếp cận phải là 0, 1 hoặc 2.")
-            elif key == "birth_date" and isinstance(value, str):
-                value = date.fromisoformat(value)
             before[key], after[key] = getattr(staff, key), value
             setattr(staff, key, value)
         mark_for_reindex(s, staff.id)

@@ -24,6 +24,7 @@ from archive.services.staff import StaffView, load_staff, mark_for_reindex, pars
 def change_status(c: Context, actor: Actor, code: str, *, status: str, effective_date: date | None = None,
                   decision_ref: str = "") -> StaffView:
     new = parse_status(status).value
+    _check_decision(decision_ref)
     with c.uow() as uow:
         s = uow.session
         staff = check_staff(s, actor, load_staff(s, code), Action.UPDATE)
@@ -44,6 +45,7 @@ def change_status(c: Context, actor: Actor, code: str, *, status: str, effective
 def transfer(c: Context, actor: Actor, code: str, *, to_unit_code: str, decision_ref: str = "",
              effective_date: date | None = None) -> tuple[StaffView, list[str]]:
     """Move a record to another unit; returns the view and the usernames whose access was revoked."""
+    _check_decision(decision_ref)
     with c.uow() as uow:
         s = uow.session
         staff = check_staff(s, actor, load_staff(s, code), Action.TRANSFER)
@@ -73,3 +75,12 @@ def transfer(c: Context, actor: Actor, code: str, *, to_unit_code: str, decision
 
 
 __all__ = ["StaffStatus", "change_status", "transfer"]
+
+
+MAX_DECISION = 100  # the column's length: số quyết định such as "215/QĐ-UBND ngày 01/12/2026"
+
+
+def _check_decision(decision_ref: str) -> None:
+    text = decision_ref.strip()
+    if len(text) > MAX_DECISION or not all(ch.isprintable() for ch in text):
+        raise InvalidInput(f"Số quyết định tối đa {MAX_DECISION} ký tự, không chứa ký tự điều khiển.")

@@ -9,6 +9,8 @@ from starlette.types import Scope
 
 from archive.bootstrap import Container
 from archive.web import routes_admin, routes_audit, routes_auth, routes_dossier, routes_search, routes_upload
+from archive.web import routes_backup
+from archive.web import routes_staff_list
 from archive.web.errors import not_found_or_api
 from archive.web.rendering import STATIC_DIR, build_state
 
@@ -29,6 +31,7 @@ class VersionedStaticFiles(StaticFiles):
 def install_web(app: FastAPI, container: Container) -> None:
     app.state.web = build_state(container)
     app.mount("/static", VersionedStaticFiles(directory=STATIC_DIR), name="static")
-    for module in (routes_auth, routes_search, routes_dossier, routes_upload, routes_admin, routes_audit):
+    for module in (routes_auth, routes_search, routes_dossier, routes_upload, routes_admin, routes_audit, routes_backup,
+                   routes_staff_list):
         app.include_router(module.router, include_in_schema=False)
     app.add_exception_handler(StarletteHTTPException, not_found_or_api)

@@ -1,4 +1,9 @@
-"""Request dependencies of the web pages: the Actor from the session cookie, and CSRF checks."""
+"""Request dependencies of the web pages: the Actor from the session cookie, and CSRF checks.
+
+`ActorDep` is the signed-in user with a usable password; a user whose password is temporary
+meets PasswordChangeRequired (403, with the reason) on every page but their account page,
+which takes `AccountActorDep` (the login form sends them there first).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from archive.request_info import client_ip
 from archive.bootstrap import Container
 from archive.errors import Unauthenticated
 from archive.services.access import Actor
+from archive.services.access import PASSWORD_CHANGE_REQUIRED, PasswordChangeRequired
 from archive.services.accounts import authenticate
 from archive.web import security
 from archive.web.errors import CsrfRejected, LoginRequired
@@ -18,8 +24,8 @@ from archive.web.rendering import container_of, web_state
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def current_actor(request: Request) -> Actor:
-    """The signed-in user; LoginRequired (→ login page, with the reason) otherwise."""
+def account_actor(request: Request) -> Actor:
+    """The signed-in user, even with a temporary password; LoginRequired (→ login page, with the reason) otherwise."""
     token = security.session_token(request)
     if not token:
         raise LoginRequired("")
@@ -28,6 +34,14 @@ def current_actor(request: Request) -> Actor:
     except Unauthenticated as exc:  # idle timeout, revoked, expired: say so on the login page
         raise LoginRequired(str(exc)) from None
     request.state.actor = actor
+    return actor
+
+
+def current_actor(request: Request) -> Actor:
+    """The signed-in user, who may use the pages their roles allow (not before changing a temporary password)."""
+    actor = account_actor(request)
+    if actor.must_change_password:
+        raise PasswordChangeRequired(PASSWORD_CHANGE_REQUIRED)
     return actor
 
 
@@ -46,3 +60,4 @@ async def csrf_protect(request: Request) -> None:
 
 ContainerDep = Annotated[Container, Depends(container_of)]
 ActorDep = Annotated[Actor, Depends(current_actor)]
+AccountActorDep = Annotated[Actor, Depends(account_actor)]

@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from archive import error_table
 from archive.errors import Unauthenticated
+from archive.services.access import PasswordChangeRequired
 from archive.web import security
 from archive.web.rendering import finish, render, translator, web_state
 
@@ -56,6 +57,11 @@ def error_response(request: Request, exc: Exception) -> Response:
         if wants_json(request):
             return JSONResponse({"detail": str(exc) or t("login.required"), "login": "/dang-nhap"}, status_code=401)
         return login_redirect(request, str(exc))
+    if isinstance(exc, PasswordChangeRequired) and not wants_json(request):
+        # a temporary password opens nothing but its own change: go there, saying why
+        response = RedirectResponse("/tai-khoan", status_code=303)
+        security.set_flash(web_state(request).secret, request, response, str(exc), "error")
+        return finish(request, response)
     if isinstance(exc, CsrfRejected):
         status, message = 403, t("error.csrf")
     elif isinstance(exc, RequestValidationError):
@@ -87,9 +93,20 @@ class WebRoute(APIRoute):
         return guarded
 
 
+# Starlette's own refusals on API addresses, in the API's language (an unknown address keeps "Not Found")
+API_HTTP_MESSAGES = {
+    400: "Không đọc được nội dung yêu cầu (JSON hoặc multipart bị hỏng).",
+    405: "Địa chỉ này không nhận phương thức HTTP đó.",
+    413: "Nội dung yêu cầu quá lớn.",
+}
+
+
 async def not_found_or_api(request: Request, exc: StarletteHTTPException) -> Response:
     """Unknown addresses: the API keeps its JSON errors, everything else gets a page."""
     if request.url.path.startswith("/api/") or request.url.path in ("/docs", "/openapi.json", "/redoc"):
+        if exc.status_code in API_HTTP_MESSAGES:
+            return JSONResponse({"detail": API_HTTP_MESSAGES[exc.status_code]}, status_code=exc.status_code,
+                                headers=getattr(exc, "headers", None))
         return await http_exception_handler(request, exc)
     if getattr(request.app.state, "web", None) is None:
         return await http_exception_handler(request, exc)

@@ -1,9 +1,11 @@
-"""Quản trị: the unit tree, accounts (create, revoke, reset password) and catalogs.
+"""Quản trị: the unit tree and delegations, accounts (create, revoke, reset password) and catalogs.
 
-Each POST calls one service (units.add_unit, accounts.create_user/revoke_user/reset_password,
-catalogs.upsert_entry), which checks the admin's scope and writes the audit entry; the
-page then redirects (POST → redirect → GET) with a one-time message. A refused or invalid
-form is shown again with the service's message and what was typed (never the password).
+Each POST calls one service (units.add_unit/delegate/revoke_delegation,
+accounts.create_user/revoke_user/reset_password, catalogs.upsert_entry), which checks the
+admin's scope and clearance and writes the audit entry; the page then redirects (POST →
+redirect → GET) with a one-time message. An invalid form is shown again with the service's
+message and what was typed (never the password); a refusal (beyond the admin's scope or
+clearance) is an error page. Catalogs are read-only for an admin below the province.
 """
 
 from __future__ import annotations
@@ -51,11 +53,15 @@ def _tree(views: list) -> dict:
 
 # -- units ---------------------------------------------------------------------
 def _units_page(request: Request, c: Container, actor: Actor, *, form: dict | None = None,
-                error: str | None = None, status: int = 200) -> Response:
+                error: str | None = None, delegation_form: dict | None = None, delegation_error: str | None = None,
+                status: int = 200) -> Response:
     require(actor, Action.ADMINISTER)
     views = units.list_units(c, actor)
-    return render(request, "admin_units.html", {"tab": "units", "units": views, "tree": _tree(views),
-                                                "form": form or {}, "error": error}, actor=actor, status=status)
+    return render(request, "admin_units.html", {
+        "tab": "units", "units": views, "tree": _tree(views), "form": form or {}, "error": error,
+        "delegations": units.list_delegations(c, actor), "delegation_form": delegation_form or {},
+        "delegation_error": delegation_error, "administered": {v.code for v in views},
+    }, actor=actor, status=status)
 
 
 @router.get("")
@@ -72,6 +78,27 @@ def add_unit(request: Request, c: ContainerDep, actor: ActorDep, code: Text = ""
         form = {"code": code, "name": name, "parent_code": parent_code}
         return _units_page(request, c, actor, form=form, error=str(exc), status=422)
     return _done(request, "/quan-tri", translator(request)("units.added", code=view.code))
+
+
+@router.post("/uy-quyen")
+def delegate(request: Request, c: ContainerDep, actor: ActorDep, unit_code: Text = "",
+             to_unit_code: Text = "") -> Response:
+    try:
+        units.delegate(c, actor, unit_code=unit_code, to_code=to_unit_code)
+    except FORM_ERRORS as exc:
+        form = {"unit_code": unit_code, "to_unit_code": to_unit_code}
+        return _units_page(request, c, actor, delegation_form=form, delegation_error=str(exc), status=422)
+    return _done(request, "/quan-tri", translator(request)("units.delegated", unit=unit_code, to=to_unit_code))
+
+
+@router.post("/uy-quyen/{unit_code}/{to_unit_code}/thu-hoi")
+def revoke_delegation(unit_code: str, to_unit_code: str, request: Request, c: ContainerDep,
+                      actor: ActorDep) -> Response:
+    try:
+        units.revoke_delegation(c, actor, unit_code=unit_code, to_code=to_unit_code)
+    except FORM_ERRORS as exc:
+        return _units_page(request, c, actor, delegation_error=str(exc), status=422)
+    return _done(request, "/quan-tri", translator(request)("units.delegation_revoked", unit=unit_code, to=to_unit_code))
 
 
 # -- accounts ------------------------------------------------------------------
@@ -139,6 +166,7 @@ def _catalog_page(request: Request, c: Container, actor: Actor, name: str, *, fo
     return render(request, "admin_catalogs.html", {
         "tab": "catalogs", "catalog_names": list(SEED), "catalog": name,
         "entries": catalogs.list_catalog(c, name, include_inactive=True), "form": form or {}, "error": error,
+        "can_edit": catalogs.may_edit(c, actor),
     }, actor=actor, status=status)
 
 

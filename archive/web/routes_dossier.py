@@ -142,14 +142,20 @@ def page_png(code: str, document_id: int, number: int, request: Request, c: Cont
     except ValueError:
         width = 0
     png = documents.page_image(c, actor, document_id, number, width=width)
-    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=86400"})
+    return Response(png, media_type="image/png", headers={
+        "Cache-Control": "private, max-age=86400", "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; sandbox"})
 
 
 @router.get("/ho-so/{code}/tai-lieu/{document_id}/ban-goc")
 def download_original(code: str, document_id: int, request: Request, c: ContainerDep, actor: ActorDep) -> Response:
+    """The original as uploaded: always a download (attachment, nosniff, sandboxed), never shown inline —
+    an upload may be a PNG and an HTML page at once."""
     _document_of(c, actor, code, document_id)
     doc, chunks = documents.open_original(c, actor, document_id)
+    plain = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "._-") else "_" for ch in doc.file_name)
     response = StreamingResponse(chunks, media_type=doc.content_type, headers={
-        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(doc.file_name)}",
-        "Content-Length": str(doc.size), "X-Content-SHA256": doc.sha256})
+        "Content-Disposition": f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(doc.file_name, safe='')}",
+        "Content-Length": str(doc.size), "X-Content-SHA256": doc.sha256, "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; sandbox"})
     return finish(request, response)

@@ -77,13 +77,15 @@ def upload_form(request: Request, c: ContainerDep, actor: ActorDep,
             outcome = documents.ingest_upload(c, actor, staff_code=staff_code, stream=f.file, file_name=f.filename,
                                               document_type=document_type or documents.DEFAULT_DOCUMENT_TYPE)
         except (ArchiveError, InvalidUpload) as exc:
-            results.append({"file_name": f.filename, "state": "upload_failed", "label": t("state.upload_failed"),
-                            "note": str(exc)})
+            results.append({"file_name": documents.display_file_name(f.filename), "state": "upload_failed",
+                            "label": t("state.upload_failed"), "note": str(exc)})
             continue
         d = outcome.document
         results.append({"id": d.id, "file_name": d.file_name, "state": d.state, "label": t.label("state", d.state),
                         "note": "" if outcome.created else t("upload.duplicate")})
-    return _page(request, c, actor, staff_code=staff_code, document_type=document_type, results=results)
+    refused = all(r["state"] == "upload_failed" for r in results)  # nothing stored: the request failed
+    return _page(request, c, actor, staff_code=staff_code, document_type=document_type, results=results,
+                 status=422 if refused else 200)
 
 
 @router.post("/tai-len/tep")

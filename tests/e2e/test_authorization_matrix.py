@@ -11,10 +11,11 @@ import pytest
 
 from archive.app import create_app
 from archive.services.access import SYSTEM
+from archive.services.accounts import reset_password
 from archive.services.documents import ingest_upload
 from archive.services.staff import add_staff
-from archive.services.units import add_unit
-from tests.support.accounts import logged_in, make_user
+from archive.services.units import add_unit, delegate
+from tests.support.accounts import logged_in, make_user, web_logged_in
 from tests.support.documents import born_digital_pdf
 
 ROLES = ["admin", "hr_officer", "archivist", "auditor", "unit_head", "staff"]
@@ -132,3 +133,163 @@ def test_restricted_record_needs_clearance(container, world):
     app = create_app(container=container)
     assert logged_in(app, "hr_low").get("/api/v1/staff/SM").status_code == 404
     assert logged_in(app, "hr_high").get("/api/v1/staff/SM").status_code == 200
+
+
+def test_audit_entries_about_out_of_scope_records_are_invisible(container, world):
+    province = _client(container, "admin")
+    assert province.get("/api/v1/staff/SB").status_code == 200
+    assert province.get(f"/api/v1/documents/{world['SB']}/text").status_code == 200
+    assert province.get("/api/v1/search", params={"q": "phan thi bich"}).status_code == 200
+    auditor = _client(container, "auditor")
+    entries = auditor.get("/api/v1/audit", params={"limit": 1000}).json()
+    assert entries, "the QA auditor sees QA's entries"
+    about_sb = {("staff", "SB"), ("document", str(world["SB"]))}
+    assert not [e for e in entries if (e["target_type"], e["target_id"]) in about_sb]
+    assert "phan thi bich" not in str(entries), "the province admin's search is beyond QA"
+    for params in ({"target_type": "staff", "target_id": "SB"}, {"target_type": "document", "target_id": world["SB"]},
+                   {"user": "u_admin"}):
+        assert auditor.get("/api/v1/audit", params=params).json() == [], params
+    seen = {(e["target_type"], e["target_id"]) for e in province.get("/api/v1/audit", params={"limit": 1000}).json()}
+    assert ("staff", "SB") in seen, "the province sees it all"
+
+
+# A unit-scoped admin (admin over QA, clearance 1) administers accounts that lie wholly inside QA
+# and their clearance; accounts elsewhere are not found, accounts reaching beyond are refused.
+ACCOUNT_OPERATIONS = {
+    "reset": lambda cl, u: cl.post(f"/api/v1/users/{u}/password-reset", json={"new_password": "doi-mat-khau-2026"}),
+    "token": lambda cl, u: cl.post(f"/api/v1/users/{u}/tokens", json={"days": 30}),
+    "grant": lambda cl, u: cl.post(f"/api/v1/users/{u}/grants", json={"role": "archivist", "scope_code": "PA"}),
+    "expiry": lambda cl, u: cl.put(f"/api/v1/users/{u}/expiry", json={"expires_at": None}),
+    "revoke": lambda cl, u: cl.post(f"/api/v1/users/{u}/revoke"),
+}
+ACCOUNT_OK = {"reset": 204, "token": 201, "grant": 200, "expiry": 200, "revoke": 204}
+ACCOUNT_TARGETS = {  # username → (role, home unit, scope, clearance), and what the QA admin gets
+    "t_in_qa": (("hr_officer", "PA", None, 0), "ok"),
+    "t_in_qb": (("hr_officer", "QB", None, 0), 404),
+    "t_province_wide": (("hr_officer", "QA", "TINH", 0), 403),
+    "t_cleared": (("hr_officer", "QA", None, 2), 403),
+}
+
+
+@pytest.mark.parametrize("operation", list(ACCOUNT_OPERATIONS))
+@pytest.mark.parametrize("target", list(ACCOUNT_TARGETS))
+def test_unit_admin_administers_only_accounts_inside_their_scope_and_clearance(container, world, operation, target):
+    make_user(container, "u_admin_qa", "admin", "QA", clearance=1)
+    (role, unit, scope, clearance), expected = ACCOUNT_TARGETS[target]
+    make_user(container, target, role, unit, scope=scope, clearance=clearance)
+    r = ACCOUNT_OPERATIONS[operation](logged_in(create_app(container=container), "u_admin_qa"), target)
+    assert r.status_code == (ACCOUNT_OK[operation] if expected == "ok" else expected), (operation, target, r.text)
+
+
+@pytest.mark.parametrize("what, request_, expected", [
+    ("clearance above own", lambda cl: cl.post("/api/v1/users", json={
+        "username": "moi.n1", "password": "mat-khau-2026", "unit_code": "QA", "role": "auditor", "clearance": 2}), 403),
+    ("own-record account of QB's staff", lambda cl: cl.post("/api/v1/users", json={
+        "username": "moi.n2", "password": "mat-khau-2026", "unit_code": "QA", "role": "staff", "staff_code": "SB"}), 404),
+    ("province-wide catalog", lambda cl: cl.put("/api/v1/catalogs/ngach/99.999", json={"name": "Ngạch thử"}), 403),
+    ("delegation out of scope", lambda cl: cl.post("/api/v1/units/PA/delegations", json={"to_unit_code": "QB"}), 404),
+    ("ten-year token", lambda cl: cl.post("/api/v1/users/u_admin_qa/tokens", json={"days": 3650}), 422),
+])
+def test_unit_admin_cannot_escalate(container, world, what, request_, expected):
+    make_user(container, "u_admin_qa", "admin", "QA", clearance=1)
+    r = request_(logged_in(create_app(container=container), "u_admin_qa"))
+    assert r.status_code == expected, (what, r.text)
+
+
+def test_unit_admin_delegates_and_revokes_only_inside_their_scope(container, world):
+    make_user(container, "u_admin_qa", "admin", "QA", clearance=1)
+    add_unit(container, SYSTEM, code="PA2", name="UBND phường A2", parent_code="QA")
+    qa = logged_in(create_app(container=container), "u_admin_qa")
+    assert qa.post("/api/v1/units/PA/delegations", json={"to_unit_code": "PA2"}).status_code == 204
+    assert qa.delete("/api/v1/units/PA/delegations/PA2").status_code == 204
+    delegate(container, SYSTEM, unit_code="PA", to_code="QB")  # made by the province
+    assert qa.delete("/api/v1/units/PA/delegations/QB").status_code == 404, "QB is beyond QA's admin"
+    assert _client(container, "admin").delete("/api/v1/units/PA/delegations/QB").status_code == 204
+
+
+# An account whose password was reset by an admin is temporary: even the province's admin can
+# then do nothing but change it (or log out), on every endpoint.
+PENDING_ENDPOINTS = {
+    **ENDPOINTS,
+    "page_image": lambda cl, s, d: cl.get(f"/api/v1/documents/{d}/pages/1/image"),
+    "search": lambda cl, s, d: cl.get("/api/v1/search", params={"q": "phan"}),
+    "audit": lambda cl, s, d: cl.get("/api/v1/audit"),
+    "audit_verify": lambda cl, s, d: cl.get("/api/v1/audit/verify"),
+    "me": lambda cl, s, d: cl.get("/api/v1/me"),
+    "own_account": lambda cl, s, d: cl.get("/api/v1/users/u_pending"),
+    "own_token": lambda cl, s, d: cl.post("/api/v1/users/u_pending/tokens", json={"days": 30}),
+    "units": lambda cl, s, d: cl.get("/api/v1/units"),
+    "add_unit": lambda cl, s, d: cl.post("/api/v1/units", json={"code": "QX", "name": "Quận X",
+                                                                "parent_code": "TINH"}),
+    "catalog": lambda cl, s, d: cl.get("/api/v1/catalogs/dan_toc"),
+    "create_staff": lambda cl, s, d: cl.post("/api/v1/staff", json={"code": "SX", "full_name": "Phan Văn X",
+                                                                    "unit_code": "QA"}),
+    "create_user": lambda cl, s, d: cl.post("/api/v1/users", json={
+        "username": "moi.qa", "password": "mat-khau-2026", "unit_code": "QA", "role": "archivist"}),
+    "delegations": lambda cl, s, d: cl.get("/api/v1/units/QA/delegations"),
+}
+
+
+@pytest.mark.parametrize("endpoint", list(PENDING_ENDPOINTS))
+def test_a_temporary_password_opens_nothing_but_the_password_change(container, world, endpoint):
+    make_user(container, "u_pending", "admin", "TINH", clearance=2)
+    reset_password(container, SYSTEM, "u_pending", "tam-thoi-2026")
+    client = logged_in(create_app(container=container), "u_pending", "tam-thoi-2026")
+    r = PENDING_ENDPOINTS[endpoint](client, "SA", world["SA"])
+    assert r.status_code == 403 and "đổi mật khẩu" in r.json()["detail"], (endpoint, r.text)
+
+
+# -- people: grouped hits, the staff list, suggestions and autocomplete (issue 21) -----------------
+# SA (PA, under QA) and SB (QB) each have a record and one document. What a QA role may reach
+# of SB — a hit, a count, a name suggested or completed — is a leak.
+@pytest.mark.parametrize("role", ROLES)
+def test_grouped_search_never_leaks_out_of_scope_people_or_counts(container, world, role):
+    client = _client(container, role)
+    r = client.get("/api/v1/search", params={"q": "phan", "group": "staff"})
+    if role == "staff":
+        assert r.status_code == 403
+        return
+    body = r.json()
+    expected = {"SA", "SB"} if role == "admin" else {"SA"}
+    assert {h["staff_code"] for h in body["hits"]} == expected and body["total"] == len(expected)
+    for facet in ("status", "unit", "category"):
+        assert sum(body["facets"][facet].values()) == len(expected), facet
+    assert all(m["document_id"] == world[h["staff_code"]] for h in body["hits"] for m in h["matched"])
+    if role != "admin":
+        assert "Bích" not in r.text and "QB" not in body["facets"]["unit"]
+        listed = client.get("/api/v1/staff").json()
+        assert [h["staff_code"] for h in listed["hits"]] == ["SA"] and listed["total"] == 1
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_suggestions_and_autocomplete_never_name_out_of_scope_people(container, world, role):
+    client = _client(container, role)
+    near = client.get("/api/v1/search", params={"q": "Phan Thi Bichh Xyz"})
+    suggested = client.get("/api/v1/search/suggestions", params={"q": "Phan Thi Bick"})
+    completed = client.get("/api/v1/search/autocomplete", params={"q": "phan"})
+    by_code = client.get("/api/v1/search/autocomplete", params={"q": "s"})
+    username = {"admin": "u_admin", "staff": "u_staff"}.get(role, f"u_{role}")
+    web = web_logged_in(create_app(container=container), username).get(
+        "/tra-cuu/goi-y", params={"q": "phan"}, headers={"Accept": "application/json"})
+    if role == "staff":
+        assert {near.status_code, suggested.status_code, completed.status_code, web.status_code} == {403}
+        return
+    assert {h["code"] for h in web.json()["staff"]} == ({"SA", "SB"} if role == "admin" else {"SA"})
+    names = set(near.json()["suggestions"]) | set(suggested.json())
+    completed_codes = {h["staff_code"] for h in completed.json()}
+    if role == "admin":
+        assert "Phan Thị Bích" in names and completed_codes == {"SA", "SB"}
+    else:
+        assert "Phan Thị Bích" not in names and "Bích" not in near.text + suggested.text + completed.text
+        assert completed_codes == {"SA"} and {h["staff_code"] for h in by_code.json()} <= {"SA"}
+
+
+def test_saved_searches_are_private_to_their_owner(container, world):
+    owner = _client(container, "hr_officer")
+    saved = owner.post("/api/v1/saved-searches", json={"name": "Họ Phan", "q": "phan"}).json()
+    make_user(container, "u_other_hr", "hr_officer", "QA")
+    other = logged_in(create_app(container=container), "u_other_hr")
+    assert other.get(f"/api/v1/saved-searches/{saved['id']}/run").status_code == 404
+    assert other.delete(f"/api/v1/saved-searches/{saved['id']}").status_code == 404
+    assert other.get("/api/v1/saved-searches").json() == []
+    assert [s["name"] for s in owner.get("/api/v1/saved-searches").json()] == ["Họ Phan"]

@@ -205,7 +205,44 @@ def test_admin_reset_forces_a_new_password_and_users_change_their_own(container)
     with pytest.raises(Unauthenticated):
         accounts.login(container, "nv9", PASSWORD)
     me = accounts.authenticate(container, accounts.login(container, "nv9", "mat-khau-moi-99"))
+    assert me.must_change_password, "a password set by someone else is temporary"
     with pytest.raises(InvalidInput, match="hiện tại"):
         accounts.change_password(container, me, "sai-mat-khau-0", "mat-khau-cua-toi-1")
     accounts.change_password(container, me, "mat-khau-moi-99", "mat-khau-cua-toi-1")
     assert accounts.login(container, "nv9", "mat-khau-cua-toi-1").startswith("ss_")
+
+
+def test_revoking_a_delegation_gives_the_dossiers_back_and_is_audited(container):
+    from archive.errors import NotFound
+    from archive.services.search import search_pages
+    from archive.services.units import add_unit, delegate, list_delegations, revoke_delegation
+    from tests.support.documents import born_digital_pdf
+    import io
+
+    from archive.services.documents import ingest_upload
+
+    for code, parent in (("QA", "TINH"), ("XA1", "QA"), ("QC", "TINH")):
+        add_unit(container, SYSTEM, code=code, name=f"Đơn vị {code}", parent_code=parent)
+    add_staff(container, SYSTEM, code="X1", full_name="Vi Văn Ủy", unit_code="XA1")
+    ingest_upload(container, SYSTEM, staff_code="X1", stream=io.BytesIO(born_digital_pdf(["Hồ sơ ủy quyền"])),
+                  file_name="a.pdf")
+    make_user(container, "hr_c", "hr_officer", "QC")
+    hr_c = accounts.authenticate(container, accounts.login(container, "hr_c", PASSWORD))
+    delegate(container, SYSTEM, unit_code="XA1", to_code="QC")
+    container.queue.drain()
+    assert search_pages(container, hr_c, "uy quyen").total == 1
+    assert [(d.unit_code, d.to_unit_code) for d in list_delegations(container, SYSTEM)] == [("XA1", "QC")]
+
+    container.queue.woken.clear()
+    revoke_delegation(container, SYSTEM, unit_code="XA1", to_code="QC")
+    assert container.queue.woken == ["index"], "the index consumer is woken after the commit"
+    container.queue.drain()
+    with pytest.raises(NotFound):
+        get_staff(container, hr_c, "X1")
+    assert search_pages(container, hr_c, "uy quyen").total == 0
+    assert list_delegations(container, SYSTEM) == []
+    with pytest.raises(NotFound, match="ủy quyền"):
+        revoke_delegation(container, SYSTEM, unit_code="XA1", to_code="QC")
+    with container.uow() as uow:
+        [entry] = audit.query(uow.session, action="unit.delegation_revoke")
+        assert (entry.target_type, entry.target_id, entry.details["to"]) == ("unit", "XA1", "QC")

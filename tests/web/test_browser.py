@@ -191,7 +191,7 @@ def test_admin_revokes_a_user_who_then_cannot_log_in(new_page):
     assert "/dang-nhap" in victim.url
     assert "đã bị thu hồi" in victim.locator("#login-error").inner_text()
 
-    # a new account from the form works at once
+    # a new account from the form works once its owner has replaced the admin's initial password
     admin.get_by_label("Tên đăng nhập", exact=True).last.fill("kiem.tra.moi")
     admin.get_by_label("Mật khẩu ban đầu").fill("tam-thoi-2026")
     admin.get_by_label("Đơn vị công tác").select_option("Q1")
@@ -202,7 +202,14 @@ def test_admin_revokes_a_user_who_then_cannot_log_in(new_page):
     assert "31/12/2030 23:59" in admin.locator("#user-card").inner_text()
     newcomer = new_page()
     login(newcomer, "kiem.tra.moi", "tam-thoi-2026")
-    assert newcomer.url.endswith("/tra-cuu")
+    assert newcomer.url.endswith("/tai-khoan")
+    assert "mật khẩu tạm thời" in newcomer.get_by_role("alert").inner_text()
+    newcomer.get_by_label("Mật khẩu hiện tại").fill("tam-thoi-2026")
+    newcomer.get_by_label("Mật khẩu mới", exact=True).fill("cum-tu-rieng-cua-toi")
+    newcomer.get_by_label("Nhập lại mật khẩu mới").fill("cum-tu-rieng-cua-toi")
+    newcomer.get_by_role("button", name="Đổi mật khẩu").click()
+    newcomer.wait_for_url(re.compile(r"/tra-cuu$"))
+    assert newcomer.get_by_role("status").filter(has_text="Đã đổi mật khẩu.").is_visible()
 
     admin.get_by_role("link", name="Danh mục").click()
     admin.get_by_label("Chọn danh mục").select_option("loai_tai_lieu")

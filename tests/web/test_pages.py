@@ -204,7 +204,7 @@ def test_admin_creates_revokes_and_resets_accounts_with_form_errors_inline(app):
     token = csrf_of(admin.get("/quan-tri/tai-khoan").text)
     weak = admin.post("/quan-tri/tai-khoan", data={"username": "moi.q2", "password": "123", "unit_code": "Q2",
                                                    "role": "auditor", "full_name": "Người Mới", "csrf": token})
-    assert weak.status_code == 422 and "Mật khẩu phải có ít nhất 10 ký tự." in weak.text
+    assert weak.status_code == 422 and "Mật khẩu phải có ít nhất 12 ký tự." in weak.text
     assert 'value="Người Mới"' in weak.text and "123" not in re.findall(r'value="([^"]*)"', weak.text)
     bad_date = admin.post("/quan-tri/tai-khoan", data={"username": "moi.q2", "password": "mat-khau-2026",
                                                        "unit_code": "Q2", "role": "auditor", "expires": "31/02/2030",

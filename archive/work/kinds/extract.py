@@ -32,7 +32,9 @@ class ExtractKind(JobKind):
                 raise PermanentFailure(f"Không tìm thấy tài liệu số {doc_id}.")
             sha256, content_type = doc.sha256, doc.content_type
         s = ctx.settings
-        opts = ExtractOptions(lang=s.ocr_language, dpi=s.ocr_dpi, text_layer_min_chars=s.text_layer_min_chars)
+        opts = ExtractOptions(lang=s.ocr_language, dpi=s.ocr_dpi, text_layer_min_chars=s.text_layer_min_chars,
+                              max_pages=s.max_pages, max_image_pixels=s.max_image_pixels,
+                              max_stream_bytes=s.max_stream_bytes)
         pages: list[PageText] = []
         try:
             kind = kind_of_content_type(content_type)
