@@ -11,17 +11,19 @@ from typing import TYPE_CHECKING, Any
 
 from search.factory import open_index
 from search.port import (
-    FILTER_FIELDS, IndexMissing, IndexRebuild, IndexSchemaOutdated, PageDoc, Restriction, SearchError, SearchHit, SearchIndex,
-    SearchQuery, SearchResult, Snippet,
+    FILTER_FIELDS, SORTS, IndexMissing, IndexRebuild, IndexSchemaOutdated, Matching, PageDoc, PageMatch, PeopleResult,
+    PersonHit, Restriction, SearchError, SearchHit, SearchIndex, SearchQuery, SearchResult, Snippet, StaffDoc,
 )
+from search.collation import name_sort_key
 from search.text import nfc
 
 if TYPE_CHECKING:
     from search.vietnamese import fold
 
 __all__ = [
-    "FILTER_FIELDS", "IndexMissing", "IndexRebuild", "IndexSchemaOutdated", "PageDoc", "Restriction", "SearchError", "SearchHit",
-    "SearchIndex", "SearchQuery", "SearchResult", "Snippet", "fold", "nfc", "open_index",
+    "FILTER_FIELDS", "SORTS", "IndexMissing", "IndexRebuild", "IndexSchemaOutdated", "Matching", "PageDoc", "PageMatch",
+    "PeopleResult", "PersonHit", "Restriction", "SearchError", "SearchHit", "SearchIndex", "SearchQuery", "SearchResult",
+    "Snippet", "StaffDoc", "fold", "name_sort_key", "nfc", "open_index",
 ]
 
 

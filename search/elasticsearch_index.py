@@ -1,9 +1,11 @@
 """Elasticsearch 8.x adapter — the production search index (http://host:9200?prefix=archive).
 
-Pages live in a versioned concrete index, `<prefix>-pages-v<N>`, behind the alias
-`<prefix>-pages`; every read and write goes through the alias, so `rebuild()` can fill
-`-v<N+1>` beside the live index and swap the alias in one atomic request (every process
-reading through the alias sees the new index at once), then delete the old one.
+Pages and staff records live in a versioned concrete index, `<prefix>-pages-v<N>`, behind the
+alias `<prefix>-pages` (one index, a `kind` field telling them apart, as on tantivy: one alias
+swap rebuilds both, and a people search collapses a record and its pages in one request);
+every read and write goes through the alias, so `rebuild()` can fill `-v<N+1>` beside the live
+index and swap the alias in one atomic request (every process reading through the alias sees
+the new index at once), then delete the old one. People searches: search.elasticsearch_people.
 
 No analysis plugin is needed, nor is one installed on the test distribution: Python cuts
 and folds the text (search.vietnamese) and the index receives space-joined tokens, which the
@@ -22,20 +24,21 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
 from elasticsearch.helpers import BulkIndexError, scan, streaming_bulk
 
+from search.elasticsearch_docs import source
+from search.elasticsearch_people import pages_body, people_body, people_result
 from search.elasticsearch_query import search_body
 from search.highlight import excerpt
-from search.plan import plan_search, unit_codes
+from search.plan import KIND_FIELD, RECORD_KIND, plan_people, plan_search
 from search.port import (
-    FILTER_FIELDS, IndexMissing, IndexRebuild, IndexSchemaOutdated, PageDoc, SearchError, SearchHit, SearchQuery, SearchResult,
+    FILTER_FIELDS, IndexMissing, IndexRebuild, IndexSchemaOutdated, PageDoc, PeopleResult, SearchError, SearchHit,
+    SearchQuery, SearchResult, StaffDoc,
 )
-from search.vietnamese import folded_tokens, nfc, tokens
 
 # Bump when the mapping changes: an alias over an older mapping must be rebuilt from the DB.
-SCHEMA_VERSION = 4  # 4: tokens from the shared tantivy analyzers (ß → ss, ø → o, ² → 2 …)
+SCHEMA_VERSION = 5  # 5: staff records beside pages (kind, sort keys, record names, codes)
 BULK_CHUNK = 500
 # Derived token fields are searched, never shown: keep them out of _source.
-_DERIVED = ("all_folded", "text_exact", "staff_name_exact", "staff_name_folded")
-FIELD_GAP = "¶"  # as in the tantivy adapter: between name and text, never a query token
+_DERIVED = ("all_folded", "text_exact", "staff_name_exact", "staff_name_folded", "code_folded", "record_names")
 
 _TOKENS = {"type": "text", "analyzer": "whitespace"}
 MAPPING: dict[str, Any] = {
@@ -49,16 +52,26 @@ MAPPING: dict[str, Any] = {
         "text": {"type": "text", "index": False},
         "staff_name": {"type": "text", "index": False},
         "text_exact": _TOKENS,
-        # folded name + FIELD_GAP + folded text: every clause must match this one field;
-        # name and exact-diacritic matches only add score (same shape as the tantivy adapter)
+        # folded name ¶ folded text ¶ code (search.elasticsearch_docs): every clause must match
+        # this one field; name and exact-diacritic matches only add score (as on tantivy)
         "all_folded": _TOKENS,
         "staff_name_exact": _TOKENS,
         "staff_name_folded": _TOKENS,
         # scope_units holds an array; a keyword field takes one value or many alike.
         **{name: {"type": "keyword"} for name in FILTER_FIELDS},
         "birth_date": {"type": "keyword"},
+        "status_date": {"type": "keyword"},
         "restriction": {"type": "integer"},
         "birth_year": {"type": "integer"},  # null when unknown: no value, out of every range
+        "kind": {"type": "keyword"},
+        # records only: the code as tokens and whole (prefixes), the names as folded tokens
+        "code_folded": _TOKENS,
+        "code_key": {"type": "keyword"},
+        "record_names": {"type": "text", "analyzer": "whitespace", "index_options": "docs", "norms": False},
+        # every document of a person: the person's sort keys (search.doc_fields)
+        "name_key": {"type": "keyword"},
+        "birth_key": {"type": "integer"},
+        "status_key": {"type": "integer"},
     },
 }
 SETTINGS: dict[str, Any] = {
@@ -84,10 +97,6 @@ def _engine_errors(action: str) -> Iterator[None]:
         raise SearchError(f"elasticsearch {action}: {len(exc.errors)} pages failed, first: {first}") from exc
     except (ApiError, TransportError) as exc:
         raise SearchError(f"elasticsearch {action}: {exc}") from exc
-
-
-def _joined(words: Iterable[str]) -> str:
-    return " ".join(words)
 
 
 class ElasticsearchIndex:
@@ -218,28 +227,7 @@ class ElasticsearchIndex:
         self._ready = False
 
     # -- writing ---------------------------------------------------------------
-    @staticmethod
-    def _source(d: PageDoc) -> dict[str, Any]:
-        text, name = nfc(d.text), nfc(d.staff_name)
-        return {
-            "document_id": d.document_id,
-            "page": d.page,
-            "text": text,
-            "staff_name": name,
-            "text_exact": _joined(tokens(text)),
-            "all_folded": f"{_joined(folded_tokens(name))} {FIELD_GAP} {_joined(folded_tokens(text))}",
-            "staff_name_exact": _joined(tokens(name)),
-            "staff_name_folded": _joined(folded_tokens(name)),
-            "staff_code": nfc(d.staff_code),
-            "status": nfc(d.status),
-            "unit": nfc(d.unit),
-            "document_type": nfc(d.document_type),
-            "birth_date": d.birth_date,
-            "grade": nfc(d.grade),
-            "scope_units": list(unit_codes(d.scope_units)),
-            "restriction": int(d.restriction),
-            "birth_year": None if d.birth_year is None else int(d.birth_year),
-        }
+    _source = staticmethod(source)  # what each page or record is sent as (search.elasticsearch_docs)
 
     def _bulk(self, index: str, actions: Iterable[dict[str, Any]], **kwargs: Any) -> int:
         done = 0
@@ -248,7 +236,7 @@ class ElasticsearchIndex:
             done += bool(ok)
         return done
 
-    def upsert(self, docs: Sequence[PageDoc]) -> None:
+    def upsert(self, docs: Sequence[PageDoc | StaffDoc]) -> None:
         if not docs:
             return
         self._ensure()
@@ -304,10 +292,23 @@ class ElasticsearchIndex:
         }
         return SearchResult(total=int(resp["hits"]["total"]["value"]), hits=hits, facets=facets)
 
+    def search_people(self, query: SearchQuery, *, pages_per_person: int = 3,
+                      records_only: bool = False) -> PeopleResult:
+        plan = plan_people(query, pages_per_person=pages_per_person, records_only=records_only)
+        self._ensure()
+        with _engine_errors("search"):
+            resp = self.client.search(index=self.alias, **people_body(plan)).body
+
+            def pages(codes: list[str]) -> dict[str, Any]:
+                return self.client.search(index=self.alias, **pages_body(plan, codes)).body
+
+            return people_result(resp, plan, pages)
+
     def count(self) -> int:
         self._ensure()
+        pages = {"bool": {"must_not": [{"term": {KIND_FIELD: RECORD_KIND}}]}}
         with _engine_errors("count"):
-            return int(self.client.count(index=self.alias).body["count"])
+            return int(self.client.count(index=self.alias, query=pages).body["count"])
 
     def close(self) -> None:
         if self._client is not None:
@@ -327,7 +328,7 @@ class ElasticsearchRebuild(IndexRebuild):
         if self._state != "open":
             raise SearchError(f"rebuild of {self.name} is already {self._state}")
 
-    def upsert(self, docs: Sequence[PageDoc]) -> None:
+    def upsert(self, docs: Sequence[PageDoc | StaffDoc]) -> None:
         self._require_open()
         if not docs:
             return

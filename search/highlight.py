@@ -3,6 +3,13 @@
 Engines match on the folded field, whose offsets do not point into the text a person reads;
 so the excerpt is cut here from the original text, and every token whose folded form is one
 of the query's folded terms becomes a span. Nothing here is HTML: doors render the Snippet.
+
+Two ways to find those tokens, with the same answer: on text whose every character folds to
+exactly one character (NFC Vietnamese always does), one regex over the text as written, each
+letter of a term a class of every character that folds to it ("nguyen" → n, [gG], [uUùúủũụ…],
+…), so nothing is folded and no offset map is built — a people search cuts three snippets per
+person; otherwise (decomposed marks, ß → ss, astral characters) the text is folded with an
+offset map and searched folded.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ import unicodedata
 from functools import lru_cache
 
 from search.port import Snippet
-from search.vietnamese import fold_with_offsets
+from search.vietnamese import _table, fold_with_offsets
 
 ELLIPSIS = "…"
 _WHITESPACE = re.compile(r"\s+")
@@ -27,10 +34,56 @@ def _terms_pattern(folded_terms: frozenset[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])")
 
 
+@lru_cache(maxsize=1)
+def _classes() -> tuple[dict[str, frozenset[str]], re.Pattern[str]]:
+    """Each folded character and every character that folds to it; and a regex of the
+    characters that do not fold to exactly one (texts holding one take the folding path)."""
+    members: dict[str, set[str]] = {}
+    other: list[str] = ["\\U00010000-\\U0010FFFF"]
+    table = _table()
+    for cp, folded in table.items():
+        ch = chr(cp)
+        if folded is not None and len(folded) == 1:
+            members.setdefault(folded, {folded}).add(ch)
+        else:
+            other.append(re.escape(ch))
+    for cp in range(0x10000):  # characters whose fold is just their lowercase, when that is one char
+        if cp in table:
+            continue
+        ch = chr(cp)
+        low = ch.lower()
+        if len(low) != 1:
+            other.append(re.escape(ch))
+        elif low != ch:
+            members.setdefault(low, {low}).add(ch)
+    return {k: frozenset(v) for k, v in members.items()}, re.compile("[" + "".join(other) + "]")
+
+
+def _class(chars: frozenset[str] | set[str]) -> str:
+    return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
+
+
+@lru_cache(maxsize=256)
+def _written_pattern(folded_terms: frozenset[str]) -> re.Pattern[str]:
+    """The terms as they may be written: each character a class of what folds to it. A
+    lookahead on the terms' first letters comes first, so most positions fail at once."""
+    members, _ = _classes()
+
+    def of(ch: str) -> frozenset[str]:
+        return members.get(ch, frozenset({ch}))
+
+    alternatives = "|".join("".join(_class(of(ch)) for ch in term)
+                            for term in sorted(folded_terms, key=len, reverse=True))
+    first = _class(set().union(*(of(term[0]) for term in folded_terms)))
+    return re.compile(rf"(?={first})(?<![^\W_])(?:{alternatives})(?![^\W_])")
+
+
 def match_spans(text: str, folded_terms: frozenset[str]) -> list[tuple[int, int]]:
     """(start, end) character spans in `text` of the tokens that match a folded term."""
     if not folded_terms:
         return []
+    if _classes()[1].search(text) is None:  # every character folds to one: search the text as written
+        return [m.span() for m in _written_pattern(folded_terms).finditer(text)]
     folded, offsets = fold_with_offsets(text)
     spans = []
     for m in _terms_pattern(folded_terms).finditer(folded):

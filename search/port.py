@@ -1,4 +1,9 @@
-"""The search-index port: page-level documents in, ranked hits with snippets out.
+"""The search-index port: pages and staff records in, ranked hits with snippets out.
+
+The index holds two kinds of document side by side: a page of a dossier (PageDoc) and the
+staff record itself (StaffDoc, one per person, also for people with no document yet). A page
+search (`search`) sees pages only; a people search (`search_people`) sees both and answers
+one hit per person, with the person's best matching pages beneath.
 
 Every adapter indexes two forms of each text field — the NFC text with diacritics (exact)
 and its folded form (search.vietnamese.fold) — and queries both, so that a query typed with
@@ -12,14 +17,27 @@ CLI, export) renders them its own way.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import IntEnum
+from enum import Enum, IntEnum
 from types import TracebackType
 from typing import Callable, Protocol, Sequence, runtime_checkable
 
 # Fields an adapter can filter on and count (facets); values are stored as-is (raw NFC
 # keywords). scope_units is multi-valued: a filter value matches a page holding it among
 # its values, and a facet counts a page once under each of its units.
-FILTER_FIELDS = ("status", "unit", "document_type", "staff_code", "grade", "scope_units")
+FILTER_FIELDS = ("status", "unit", "document_type", "staff_code", "grade", "scope_units", "category")
+# Filters a person has on every document of theirs (record and pages alike); document_type is
+# a page's own. A people search filtered on these alone, with no words, is a list of records.
+PERSON_FIELDS = ("status", "unit", "staff_code", "grade", "scope_units", "category")
+SORTS = ("relevance", "name", "birth_date", "status_date")
+
+
+class Matching(str, Enum):
+    """How the words of a query match (cách so khớp)."""
+
+    WORDS = "words"          # every word or phrase, folded (the default)
+    TYPOS = "typos"          # … or, for a word of 4+ letters, a name on a record 1–2 edits away
+    CLOSE_NAMES = "close"    # records whose names hold any of the words within 2 edits (gợi ý)
+    PREFIX = "prefix"        # records by name words, the last one a prefix, or by code prefix
 
 
 class Restriction(IntEnum):
@@ -66,16 +84,60 @@ class PageDoc:
     restriction: int = Restriction.NORMAL  # độ hạn chế tiếp cận, see Restriction
     grade: str = ""  # mã ngạch, e.g. "01.003"
     birth_year: int | None = None  # năm sinh; None when unknown
+    category: str = ""  # loại cán bộ: cong_chuc, vien_chuc … (as on the record)
+    status_date: str = ""  # ISO date the person's status took effect (sorting people by it)
 
     def __post_init__(self) -> None:
-        if self.restriction not in tuple(Restriction):
-            raise ValueError(f"restriction must be one of {[int(r) for r in Restriction]}, not {self.restriction!r}")
-        if isinstance(self.scope_units, str):  # ("HCM") is a str, not a 1-tuple
-            raise TypeError("scope_units must be a sequence of unit codes, not one string")
+        _check_scope(self.restriction, self.scope_units)
 
     @property
     def id(self) -> str:
         return f"{self.document_id}:{self.page}"
+
+
+def _check_scope(restriction: int, scope_units: object) -> None:
+    if restriction not in tuple(Restriction):
+        raise ValueError(f"restriction must be one of {[int(r) for r in Restriction]}, not {restriction!r}")
+    if isinstance(scope_units, str):  # ("HCM") is a str, not a 1-tuple
+        raise TypeError("scope_units must be a sequence of unit codes, not one string")
+
+
+@dataclass(frozen=True)
+class StaffDoc:
+    """One staff record (hồ sơ cán bộ) as the index holds it, beside its pages.
+
+    Found by itself — a retired or deceased person whose dossier has no scanned page yet —
+    and scoped exactly like the person's pages. `text` holds the record's other searchable
+    fields as NFC lines (birthplace, hometown, unit path, status with its date and decision,
+    ngạch, position, decision numbers), searched like a page's text; it is never shown as a
+    snippet. Replaced by staff code.
+    """
+
+    staff_code: str
+    full_name: str
+    status: str
+    other_names: tuple[str, ...] = ()  # tên gọi khác
+    unit: str = ""  # the managing unit's code
+    text: str = ""
+    birth_date: str = ""  # ISO date or ""
+    birth_year: int | None = None
+    status_date: str = ""  # ISO date the status took effect, or ""
+    grade: str = ""
+    category: str = ""
+    scope_units: tuple[str, ...] = ()
+    restriction: int = Restriction.NORMAL
+
+    def __post_init__(self) -> None:
+        _check_scope(self.restriction, self.scope_units)
+        if isinstance(self.other_names, str):
+            raise TypeError("other_names must be a sequence of names, not one string")
+
+    @property
+    def id(self) -> str:
+        return f"staff:{self.staff_code}"
+
+
+IndexDoc = PageDoc | StaffDoc
 
 
 @dataclass(frozen=True)
@@ -97,6 +159,10 @@ class SearchQuery:
     # is unknown are left out.
     birth_year_from: int | None = None
     birth_year_to: int | None = None
+    matching: Matching = Matching.WORDS
+    # relevance; or name (Vietnamese order, by tên), birth_date (oldest first), status_date
+    # (newest first) — unknown values last. Sorted page hits carry score 0.
+    sort: str = "relevance"
 
     def __post_init__(self) -> None:
         if isinstance(self.scope_units, str):  # ("Q1") is a str: refuse rather than match "Q", "1"
@@ -161,6 +227,49 @@ class SearchResult:
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class PageMatch:
+    """One of a person's matching pages (trang khớp), with its snippet."""
+
+    document_id: int
+    page: int
+    score: float
+    document_type: str
+    snippet: Snippet
+
+
+@dataclass(frozen=True)
+class PersonHit:
+    """One person (một cán bộ) among the results, whatever number of their documents matched."""
+
+    staff_code: str
+    full_name: str
+    status: str
+    unit: str
+    birth_date: str
+    grade: str
+    category: str
+    status_date: str
+    score: float  # the best score among the person's matching documents (0 when sorted)
+    match_count: int  # how many of their pages match
+    record_matched: bool  # the staff record itself matched (name, code, other fields)
+    matched: tuple[PageMatch, ...] = ()  # the best few pages, best first
+
+
+@dataclass(frozen=True)
+class PeopleResult:
+    """People matching a query; `total` and facet counts count people, not pages.
+
+    People are counted exactly while at most plan.EXACT_PEOPLE_DOCS documents match; beyond
+    that the engine estimates (HyperLogLog, within about 2 %) and `exact` is False.
+    """
+
+    total: int
+    hits: list[PersonHit]
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    exact: bool = True
+
+
 class IndexRebuild(Protocol):
     """A new index being filled beside the live one (lập lại chỉ mục), from SearchIndex.rebuild().
 
@@ -171,8 +280,8 @@ class IndexRebuild(Protocol):
     this Protocol explicitly to inherit `__enter__`/`__exit__`.
     """
 
-    def upsert(self, docs: Sequence[PageDoc]) -> None:
-        """Add or replace pages (by PageDoc.id) in the new index; not searchable yet."""
+    def upsert(self, docs: Sequence[PageDoc | StaffDoc]) -> None:
+        """Add or replace pages and records (by id) in the new index; not searchable yet."""
         ...
 
     def commit(self) -> None:
@@ -196,20 +305,33 @@ class IndexRebuild(Protocol):
 
 @runtime_checkable
 class SearchIndex(Protocol):
-    """Port for the full-text index of dossier pages."""
+    """Port for the full-text index of dossier pages and staff records."""
 
-    def upsert(self, docs: Sequence[PageDoc]) -> None:
-        """Add or replace pages (by PageDoc.id) and make them searchable before returning."""
+    def upsert(self, docs: Sequence[PageDoc | StaffDoc]) -> None:
+        """Add or replace pages (by PageDoc.id) and staff records (by StaffDoc.id, the staff
+        code) and make them searchable before returning."""
         ...
 
     def delete_documents(self, document_ids: Sequence[int]) -> None:
         """Remove every page of these documents."""
         ...
 
-    def search(self, query: SearchQuery) -> SearchResult: ...
+    def search(self, query: SearchQuery) -> SearchResult:
+        """Page hits (staff records are never among them); totals and facets count pages."""
+        ...
+
+    def search_people(self, query: SearchQuery, *, pages_per_person: int = 3,
+                      records_only: bool = False) -> PeopleResult:
+        """One hit per person, over records and pages; totals and facets count people.
+
+        A person is a hit when their record or any of their pages matches; ranked by their best
+        document. `records_only` asks the records alone (the staff list, suggestions,
+        autocomplete): every hit then has match_count 0 and no pages.
+        """
+        ...
 
     def count(self) -> int:
-        """Number of indexed pages."""
+        """Number of indexed pages (records not counted)."""
         ...
 
     def rebuild(self) -> IndexRebuild:
@@ -218,7 +340,7 @@ class SearchIndex(Protocol):
         ...
 
     def clear(self) -> None:
-        """Drop every page: the live index becomes a new, empty one (an empty rebuild)."""
+        """Drop every page and record: the live index becomes a new, empty one (an empty rebuild)."""
         ...
 
     def close(self) -> None: ...

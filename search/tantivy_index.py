@@ -22,9 +22,13 @@ from typing import Callable, Sequence, TypeVar
 import tantivy
 
 from search.highlight import excerpt
-from search.plan import FACET_SIZE, SearchPlan, plan_search
-from search.port import IndexMissing, IndexRebuild, IndexSchemaOutdated, PageDoc, SearchError, SearchHit, SearchQuery, SearchResult
+from search.plan import FACET_SIZE, KIND_FIELD, PAGE_KIND, SearchPlan, plan_people, plan_search
+from search.port import (
+    IndexMissing, IndexRebuild, IndexSchemaOutdated, PageDoc, PeopleResult, SearchError, SearchHit, SearchQuery,
+    SearchResult, StaffDoc,
+)
 from search.tantivy_generations import Generations, Stamp, remove
+from search.tantivy_people import run, search_people
 from search.tantivy_query import queries
 from search.tantivy_schema import MARKER, SCHEMA_VERSION, add_pages, build_schema, open_tantivy, schema_version_of
 
@@ -141,7 +145,7 @@ class TantivyIndex:
 
         self._on_live(write)
 
-    def upsert(self, docs: Sequence[PageDoc]) -> None:
+    def upsert(self, docs: Sequence[PageDoc | StaffDoc]) -> None:
         if docs:
             self._write(lambda writer: add_pages(writer, docs))
 
@@ -179,13 +183,14 @@ class TantivyIndex:
         index.reload()
         ranked, matching = queries(self.schema, plan)
         searcher = index.searcher()
-        res = searcher.search(ranked, limit=plan.limit or 1, count=True, offset=plan.offset)
+        res = run(searcher, ranked, plan, limit=plan.limit, offset=plan.offset)
         hits = []
         if plan.limit > 0:
-            for score, address in res.hits:
+            for key, address in res.hits:
                 doc = searcher.doc(address)
                 hits.append(SearchHit(
-                    document_id=int(doc["document_id"][0]), page=int(doc["page"][0]), score=float(score),
+                    document_id=int(doc["document_id"][0]), page=int(doc["page"][0]),
+                    score=float(key) if plan.sort is None else 0.0,
                     staff_code=doc["staff_code"][0], staff_name=doc["staff_name_exact"][0],
                     status=doc["status"][0], unit=doc["unit"][0], document_type=doc["document_type"][0],
                     snippet=excerpt(doc["text_exact"][0], plan.highlight_terms),
@@ -198,10 +203,21 @@ class TantivyIndex:
                 facets[f] = {b["key"]: int(b["doc_count"]) for b in result.get(f, {}).get("buckets", [])}
         return SearchResult(total=int(res.count), hits=hits, facets=facets)
 
+    def search_people(self, query: SearchQuery, *, pages_per_person: int = 3,
+                      records_only: bool = False) -> PeopleResult:
+        plan = plan_people(query, pages_per_person=pages_per_person, records_only=records_only)
+
+        def people(index: tantivy.Index) -> PeopleResult:
+            index.reload()
+            return search_people(index, self.schema, plan)
+
+        return self._on_live(people)
+
     def count(self) -> int:
         def count(index: tantivy.Index) -> int:
             index.reload()
-            return int(index.searcher().num_docs)
+            pages = tantivy.Query.term_query(self.schema, KIND_FIELD, PAGE_KIND, index_option="basic")
+            return int(index.searcher().search(pages, limit=1, count=True).count)
 
         return self._on_live(count)
 
@@ -224,7 +240,7 @@ class TantivyRebuild(IndexRebuild):
         if self._state != "open":
             raise SearchError(f"rebuild of {self.path} is already {self._state}")
 
-    def upsert(self, docs: Sequence[PageDoc]) -> None:
+    def upsert(self, docs: Sequence[PageDoc | StaffDoc]) -> None:
         self._require_open()
         if not docs:
             return

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import html
 import unicodedata
 from dataclasses import asdict
 from typing import Annotated
@@ -136,7 +135,6 @@ def search_pages(
                                  document_types=tuple(document_type or ()), grades=tuple(grade or ()),
                                  categories=tuple(category or ()), birth_year_from=birth_year_from,
                                  birth_year_to=birth_year_to, group=group, sort=sort)
-    params.check()
     if group == "page":
         return pages_json(search.run_pages(c, actor, params, limit=limit, offset=offset))
     found = search.search_people(c, actor, params, limit=limit, offset=offset, pages_per_person=pages)

@@ -166,7 +166,10 @@ def add_staff(c: Context, actor: Actor, *, code: str, full_name: str, unit_code:
             uow.commit()
         except IntegrityError:
             raise Conflict(f"Mã cán bộ {code} đã tồn tại.") from None
-        return staff_view(c, s, load_staff(s, code), show_sensitive=_may_read_sensitive(s, actor, staff))
+        view = staff_view(c, s, load_staff(s, code), show_sensitive=_may_read_sensitive(s, actor, staff))
+    if c.queue is not None:  # the new record (queued for the index by record_index) becomes searchable now
+        c.queue.wake(INDEX_KIND)
+    return view
 
 
 def get_staff(c: Context, actor: Actor, code: str) -> StaffView:

@@ -9,7 +9,7 @@ from tests.support.databases import fresh_postgres_database
 TABLES = {
     "staff", "documents", "pages", "jobs", "units", "unit_delegations", "staff_history", "staff_status_changes",
     "staff_assignments", "users", "role_grants", "access_tokens", "audit_log", "audit_head", "catalog_entries",
-    "derivatives",
+    "derivatives", "staff_index_queue", "saved_searches",
 }
 
 

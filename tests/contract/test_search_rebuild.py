@@ -163,6 +163,19 @@ def test_an_empty_rebuild_empties_the_index_and_it_stays_usable(live: SearchInde
     assert _found(live) == {(606, 1)}
 
 
+def test_a_rebuild_carries_staff_records_beside_pages(live: SearchIndex) -> None:
+    from search import StaffDoc
+
+    record = StaffDoc(staff_code="NV-0707", full_name="Hồ Văn Bảy", status="tu_tran", text="Không có tài liệu.")
+    live.upsert([record])
+    with live.rebuild() as rebuild:
+        rebuild.upsert([CORRECTED, dataclasses.replace(record, status="nghi_huu")])
+        assert [h.status for h in live.search_people(SearchQuery("ho van bay")).hits] == ["tu_tran"]
+    [hit] = live.search_people(SearchQuery("ho van bay")).hits
+    assert (hit.staff_code, hit.status, hit.match_count) == ("NV-0707", "nghi_huu", 0)
+    assert live.count() == 1 and _found(live) == {(303, 1)}  # count() and page searches: pages only
+
+
 # -- an outdated schema is refused, and a rebuild replaces it ------------------------------------
 def _outdated_tantivy(url: str) -> None:
     """Today's layout (files in the root, no generations) with another schema and version."""

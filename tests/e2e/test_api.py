@@ -34,12 +34,12 @@ def test_upload_process_and_search_through_the_api(client, container, tesseract)
     text = client.get(f"/api/v1/documents/{doc['id']}/text").json()
     assert text[0]["source"] == "ocr" and "chứng tử" in text[0]["text"]
 
-    found = client.get("/api/v1/search", params={"q": "tran van duc", "status": "tu_tran"}).json()
+    found = client.get("/api/v1/search", params={"q": "tran van duc", "status": "tu_tran", "group": "page"}).json()
     assert found["total"] == 1
     hit = found["hits"][0]
     assert (hit["staff_code"], hit["staff_name"], hit["page"]) == ("NV010", "Trần Văn Đức", 1)
     assert "<mark>Trần</mark>" in hit["snippet"]
-    assert client.get("/api/v1/search", params={"q": "tran van duc", "status": "nghi_huu"}).json()["total"] == 0
+    assert client.get("/api/v1/search", params={"q": "tran van duc", "status": "nghi_huu", "group": "page"}).json()["total"] == 0
 
 
 def test_original_download_is_byte_for_byte(client):
@@ -100,7 +100,7 @@ def test_raw_body_upload_streams_to_the_store_and_checks_before_reading(client, 
     assert client.put("/api/v1/staff/NV010/documents/x.gif", content=b"GIF89a").status_code == 422
     container.settings.max_upload_bytes = 100
     r = client.put("/api/v1/staff/NV010/documents/big.pdf", content=data)
-    assert r.status_code == 422 and "quá lớn" in r.json()["detail"]
+    assert r.status_code == 413 and "quá lớn" in r.json()["detail"]
     assert list(container.settings.tmp_dir.iterdir()) == []
 
 
@@ -120,5 +120,5 @@ def test_raw_body_upload_of_several_mebibytes_arrives_whole_or_not_at_all(client
     container.settings.max_upload_bytes = 3 * 1024 * 1024  # refused part-way through the stream
     other = data[:-10] + b"%%EOF \n\n\n"  # other bytes: not the stored document again
     r = client.put("/api/v1/staff/NV010/documents/big.pdf", content=other)
-    assert r.status_code == 422 and "quá lớn" in r.json()["detail"]
+    assert r.status_code == 413 and "quá lớn" in r.json()["detail"]
     assert list(container.settings.tmp_dir.iterdir()) == []

@@ -54,9 +54,9 @@ def test_worker_killed_during_ocr_is_recovered_without_loss_or_duplicates(tmp_pa
         assert conn.execute(text("select count(*) from documents")).scalar() == 1
         numbers = [r[0] for r in conn.execute(text("select number from pages order by number"))]
     assert numbers == [1, 2, 3, 4]
-    hits = cli_json(env, "search", "trang3")["hits"]
+    hits = cli_json(env, "search", "trang3", "--group", "page")["hits"]
     assert [(h["document_id"], h["page"]) for h in hits] == [(doc["id"], 3)]
-    assert cli_json(env, "search", "dieu dong", "--limit", "50")["total"] == 4
+    assert cli_json(env, "search", "dieu dong", "--group", "page", "--limit", "50")["total"] == 4
 
 
 def test_a_registered_job_kind_killed_mid_run_is_rerun_once_through_the_generic_task(tmp_path):

@@ -36,7 +36,7 @@ def test_cli_walkthrough_against_archive_serve(tmp_path, tesseract):
                          timeout=300)
         assert doc["state"] == "indexed", doc
 
-        found = cli_json(env, "search", "nguyen van an nghi huu", "--status", "nghi_huu")
+        found = cli_json(env, "search", "nguyen van an nghi huu", "--status", "nghi_huu", "--group", "page")
         assert [(h["document_id"], h["page"], h["staff_code"]) for h in found["hits"]] == [(doc["id"], 1, "NV001")]
         assert "Quyết định" in cli(env, "doc", "text", str(doc["id"])).stdout
         token = cli_json(env, "token", "create", "admin")["token"]

@@ -36,6 +36,7 @@ def test_login_search_without_diacritics_open_dossier_and_view_highlighted_page(
     page.wait_for_url(re.compile(r"/tra-cuu\?q=abc$"))
 
     box = page.get_by_role("searchbox", name="Tra cứu hồ sơ")
+    page.get_by_label("Theo trang tài liệu").check()
     box.fill("nguyen van an")
     box.press("Enter")
     page.wait_for_url(re.compile(r"q=nguyen\+van\+an"))
@@ -56,7 +57,7 @@ def test_login_search_without_diacritics_open_dossier_and_view_highlighted_page(
     page.wait_for_url(re.compile(r"loai=quyet_dinh_nghi_huu"))
     assert page.locator("tr.hit").count() == 1
     page.go_back()
-    page.wait_for_url(re.compile(r"q=nguyen\+van\+an$"))
+    page.wait_for_url(re.compile(r"q=nguyen\+van\+an&nhom=trang$"))
     assert page.locator("tr.hit").count() == 3, "Back returns to the unfiltered results"
     screenshot(page, "tra-cuu")
     if os.environ.get("UPDATE_README_SCREENSHOT") == "1":  # refresh README's picture on purpose only
@@ -222,7 +223,7 @@ def test_export_produces_a_valid_xlsx_with_the_visible_rows(new_page):
 
     page = new_page()
     login(page, "hr.q1")
-    page.goto("/tra-cuu?q=quyet+dinh")
+    page.goto("/tra-cuu?q=quyet+dinh&nhom=trang")
     visible = page.locator("tr.hit").evaluate_all(
         "rows => rows.map(r => [r.dataset.staff, Number(r.dataset.document), Number(r.dataset.page)])")
     assert visible, "the query finds the decisions"

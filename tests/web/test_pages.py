@@ -138,7 +138,7 @@ def test_error_pages_are_vietnamese_html_and_the_api_keeps_json(app, monkeypatch
     def broken(*_a, **_k):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(search, "search_pages", broken)
+    monkeypatch.setattr(search, "search_people", broken)
     r = client.get("/tra-cuu?q=an")
     assert r.status_code == 500 and "Đã xảy ra lỗi" in r.text
     assert "secret internals" not in r.text and "Traceback" not in r.text
@@ -147,7 +147,7 @@ def test_error_pages_are_vietnamese_html_and_the_api_keeps_json(app, monkeypatch
 def test_search_page_keeps_the_query_in_the_url_and_shows_only_what_the_scope_allows(app):
     client = login(app, "hr.q1")
     page = client.get("/tra-cuu", params={"q": "quyet dinh", "trang_thai": "nghi_huu"}).text
-    assert "1 trang tài liệu khớp" in page and "Nguyễn Văn An" in page and "Lê Văn Cường" not in page
+    assert "1 cán bộ khớp" in page and "Nguyễn Văn An" in page and "Lê Văn Cường" not in page
     assert 'value="nghi_huu" checked' in page and 'value="quyet dinh"' in page
     assert "<mark>Quyết</mark> <mark>định</mark>" in page
     bad = client.get("/tra-cuu", params={"q": "an", "nam_sinh_tu": "năm"}).text

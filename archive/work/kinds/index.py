@@ -1,23 +1,28 @@
-"""`index`: the single index consumer — a drain kind over documents waiting in `indexing`.
+"""`index`: the single index consumer — a drain kind over documents waiting in `indexing`
+and staff records waiting in `staff_index_queue`.
 
-No job rows: a document's state is the durable truth (extract sets `indexing`; this marks
-`indexed`). Queue: `index`, exactly one consumer, because tantivy allows one writer per
-index. The index is written before the database says `indexed`: a crash in between
-re-indexes (an idempotent upsert), never loses. `rebuild_index` is `archive reindex`.
+No job rows: a document's state and a record's queue rows are the durable truth (extract sets
+`indexing`, archive.services.record_index adds queue rows on every change of a record or its
+scope; this marks them `indexed`). Queue: `index`, exactly one consumer, because tantivy
+allows one writer per index. The index is written before the database says `indexed`: a crash
+in between re-indexes (an idempotent upsert), never loses. `reindex_all` is `archive reindex`.
 """
 
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from archive.context import Context
 from archive.domain import INDEX_KIND, DocumentState
 from archive.models import Document, Page, Staff, Unit, utcnow
+from archive.models.search_state import StaffIndexQueue
 from archive.services.access import scope_codes
+from archive.services.record_index import staff_category, staff_docs  # also registers the record listeners
 from archive.work.contract import DrainKind
 from search import PageDoc
 
@@ -28,10 +33,11 @@ class IndexKind(DrainKind):
 
     def has_pending(self, session: Session) -> bool:
         return session.scalar(
-            select(Document.id).where(Document.state == DocumentState.INDEXING.value).limit(1)) is not None
+            select(Document.id).where(Document.state == DocumentState.INDEXING.value).limit(1)) is not None or \
+            session.scalar(select(StaffIndexQueue.id).where(StaffIndexQueue.indexed_at.is_(None)).limit(1)) is not None
 
     def drain(self, ctx: Context) -> int:
-        return index_pending(ctx)
+        return index_pending_records(ctx) + index_pending(ctx)
 
 
 def page_docs(session: Session, document_ids: list[int]) -> list[PageDoc]:
@@ -41,21 +47,24 @@ def page_docs(session: Session, document_ids: list[int]) -> list[PageDoc]:
     archive); scope codes are computed once per unit."""
     rows = session.execute(
         select(Page.document_id, Page.number, Page.text, Document.document_type, Staff.code, Staff.full_name,
-               Staff.status, Staff.unit_id, Staff.birth_date, Staff.restriction_level, Staff.grade_code, Unit.code)
+               Staff.status, Staff.unit_id, Staff.birth_date, Staff.restriction_level, Staff.grade_code, Unit.code,
+               Staff.status_effective_date)
         .join(Document, Page.document_id == Document.id).join(Staff, Document.staff_id == Staff.id)
         .join(Unit, Staff.unit_id == Unit.id)
         .where(Page.document_id.in_(document_ids)).order_by(Page.document_id, Page.number)
     ).all()
     scopes: dict[int, tuple[str, ...]] = {}
     docs = []
-    for (doc_id, number, text, doc_type, code, name, status, unit_id, birth, restriction, grade, unit_code) in rows:
+    for (doc_id, number, text, doc_type, code, name, status, unit_id, birth, restriction, grade, unit_code,
+         status_date) in rows:
         if unit_id not in scopes:
             scopes[unit_id] = scope_codes(session, session.get(Unit, unit_id))
         docs.append(PageDoc(
             document_id=doc_id, page=number, text=text, staff_code=code, staff_name=name, status=status,
             unit=unit_code, document_type=doc_type, birth_date=birth.isoformat() if birth else "",
             scope_units=scopes[unit_id], restriction=restriction, grade=grade,
-            birth_year=birth.year if birth else None))
+            birth_year=birth.year if birth else None, category=staff_category(grade),
+            status_date=status_date.isoformat() if status_date else ""))
     return docs
 
 
@@ -64,6 +73,10 @@ def page_docs(session: Session, document_ids: list[int]) -> list[PageDoc]:
 # quick to appear, a rebuild wants large ones (bench/reindex measures both).
 INDEX_BATCH_PAGES = 2_000
 REINDEX_BATCH_PAGES = 20_000  # also bounds the ids in one IN (…): SQLite allows 32,766 parameters
+# Records per index commit: a record is a short document, about a fifth of a page to index.
+INDEX_BATCH_RECORDS = 2_000
+REINDEX_BATCH_RECORDS = 10_000
+KEEP_DONE_QUEUE_ROWS = timedelta(days=1)  # done rows stay a day: `archive reindex` re-queues recent ones
 
 
 @dataclass(frozen=True)
@@ -143,32 +156,74 @@ def index_pending(c: Context, *, max_pages: int = INDEX_BATCH_PAGES) -> int:
             batch = following
 
 
-def reindex_all(c: Context, *, max_pages: int = REINDEX_BATCH_PAGES) -> int:
+def index_pending_records(c: Context, *, max_records: int = INDEX_BATCH_RECORDS) -> int:
+    """Index every staff record with a waiting row in `staff_index_queue`; returns the records written.
+
+    The rows a batch covers are marked done only after the index has the records, and only
+    those with an id up to the newest row read: a change queued while the batch was written
+    (a higher id) waits for the next batch, so it is never marked done unwritten."""
+    total = 0
+    while True:
+        with c.uow() as uow:
+            s = uow.session
+            rows = s.execute(select(StaffIndexQueue.id, StaffIndexQueue.staff_id)
+                             .where(StaffIndexQueue.indexed_at.is_(None))
+                             .order_by(StaffIndexQueue.id).limit(max_records)).all()
+            if not rows:
+                s.execute(delete(StaffIndexQueue).where(StaffIndexQueue.indexed_at < utcnow() - KEEP_DONE_QUEUE_ROWS))
+                uow.commit()
+                return total
+            newest, staff_ids = rows[-1][0], sorted({staff_id for _, staff_id in rows})
+            docs = staff_docs(s, staff_ids)
+        c.index.upsert(docs)
+        with c.uow() as uow:
+            uow.session.execute(
+                update(StaffIndexQueue)
+                .where(StaffIndexQueue.indexed_at.is_(None), StaffIndexQueue.id <= newest,
+                       StaffIndexQueue.staff_id.in_(staff_ids))
+                .values(indexed_at=utcnow()).execution_options(synchronize_session=False))
+            uow.commit()
+        total += len(docs)
+
+
+def _next_staff_ids(session: Session, max_records: int, after_id: int) -> list[int]:
+    return list(session.scalars(select(Staff.id).where(Staff.id > after_id).order_by(Staff.id).limit(max_records)))
+
+
+def reindex_all(c: Context, *, max_pages: int = REINDEX_BATCH_PAGES, max_records: int = REINDEX_BATCH_RECORDS) -> int:
     """`archive reindex`: build a new index from the database beside the live one, then switch.
 
     Searches keep answering from the live index all along (Elasticsearch: a new index behind
     the alias; tantivy: a new generation directory), and an index of an outdated schema is
-    replaced without being opened. Documents the live consumer wrote while the rebuild ran went
-    into the old index; after the switch they are sent back to `indexing`, and the consumer
-    (woken here, or by the sweeper) writes them into the new one. Returns the documents rebuilt.
+    replaced without being opened. Every staff record goes in too, a batch of records along
+    with each batch of pages (one write each). Documents and records the live consumer wrote
+    while the rebuild ran went into the old index; after the switch they are sent back to
+    `indexing` (and their queue rows back to waiting), and the consumer (woken here, or by the
+    sweeper) writes them into the new one. Returns the documents rebuilt.
     """
     started = utcnow()
     states = (DocumentState.INDEXED.value, DocumentState.INDEXING.value)
-    total, after_id = 0, 0
+    total, after_id, after_staff = 0, 0, 0
     with c.index.rebuild() as rebuild:
         while True:
             with c.uow() as uow:
-                ids = _next_batch_ids(uow.session, max_pages, after_id, states=states)
-                if not ids:
+                ids = _next_batch_ids(uow.session, max_pages, after_id, states=states) if after_id >= 0 else []
+                staff_ids = _next_staff_ids(uow.session, max_records, after_staff) if after_staff >= 0 else []
+                if not ids and not staff_ids:
                     break
-                pages = page_docs(uow.session, ids)
-            rebuild.upsert(pages)
-            after_id, total = ids[-1], total + len(ids)
+                batch = [*staff_docs(uow.session, staff_ids), *page_docs(uow.session, ids)]
+            rebuild.upsert(batch)
+            after_id = ids[-1] if ids else -1  # -1: every document sent
+            after_staff = staff_ids[-1] if staff_ids else -1
+            total += len(ids)
     with c.uow() as uow:
         moved = uow.session.execute(
             update(Document).where(Document.state == DocumentState.INDEXED.value, Document.indexed_at >= started)
             .values(state=DocumentState.INDEXING.value).execution_options(synchronize_session=False)
         ).rowcount
+        moved += uow.session.execute(
+            update(StaffIndexQueue).where(StaffIndexQueue.indexed_at >= started).values(indexed_at=None)
+            .execution_options(synchronize_session=False)).rowcount
         waiting = moved or IndexKind().has_pending(uow.session)
         uow.commit()
     if waiting and c.queue is not None:
