@@ -60,7 +60,7 @@ def test_upload_scan_wait_and_find_on_production_engines(
                    "the document to be processed")
         doc = httpx.get(f"{base}/documents/{doc_id}", headers=auth).json()
         assert doc["state"] == "indexed", doc
-        found = httpx.get(f"{base}/search", params={"q": "vo thi sau nho ben nghe", "status": "thoi_viec"},
+        found = httpx.get(f"{base}/search", params={"q": "vo thi sau nho ben nghe", "status": "thoi_viec", "group": "page"},
                           headers=auth).json()
         assert [(h["document_id"], h["page"]) for h in found["hits"]] == [(doc_id, 1)]
         assert "<mark>Bến</mark>" in found["hits"][0]["snippet"]

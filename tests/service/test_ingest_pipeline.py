@@ -386,3 +386,19 @@ def test_an_upload_to_a_read_only_store_is_a_storage_error_leaving_nothing(conta
     assert str(root) not in str(caught.value) and "không cho ghi" in str(caught.value)
     _nothing_stored(container)
     assert list((root / "tmp").iterdir()) == []
+
+
+def test_parallel_requests_for_one_page_image_all_answer_and_record_it_once(container, staff):
+    """Eight requests at once used to collide on one temp name per process (os.replace: FileNotFoundError)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from archive.models import Derivative
+    from archive.services.documents import page_image
+
+    doc = _ingest(container, born_digital_pdf(CV_LINES, pages=1), "cv.pdf").document
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        images = list(pool.map(lambda _: page_image(container, SYSTEM, doc.id, 1, width=160), range(8)))
+    assert len(set(images)) == 1 and images[0].startswith(b"\x89PNG")
+    with container.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(Derivative)) == 1
+    assert list(container.settings.tmp_dir.iterdir()) == []
