@@ -19,7 +19,6 @@ from typing import Iterator, Optional
 
 import typer
 
-from archive import error_table
 from archive.bootstrap import Container, build
 from archive.cli_common import fail, print_json, run
 from archive.services.access import cli_actor
@@ -34,17 +33,8 @@ EXIT_DAMAGED = 6
 
 
 def _local(fn):  # noqa: ANN001, ANN202
-    """Like cli_common.run, but nothing is sent to workers: the work runs here."""
-    c = build(Settings(), queue=NullQueue())
-    try:
-        return fn(c)
-    except Exception as exc:  # noqa: BLE001 — the error table says which are the user's and how to say it
-        rule = error_table.rule_for(exc)
-        if rule is None:
-            raise
-        fail(error_table.message(exc), rule.exit_code)
-    finally:
-        c.close()
+    """cli_common.run, but nothing is sent to workers: the work runs here."""
+    return run(fn, queue=NullQueue())
 
 
 def _mb(n: int) -> str:

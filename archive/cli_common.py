@@ -10,6 +10,7 @@ import typer
 from archive import error_table
 from archive.bootstrap import Container, build
 from archive.settings import Settings
+from archive.task_queue import TaskQueue
 
 
 def fail(message: str, code: int = 1) -> None:
@@ -17,9 +18,11 @@ def fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
-def run(fn: Callable[[Container], object]) -> object:
-    """Build the container, run, map domain errors to exit codes in one place."""
-    c = build(Settings())
+def run(fn: Callable[[Container], object], *, queue: TaskQueue | None = None) -> object:
+    """Build the container, run, map domain errors to exit codes in one place.
+
+    queue: NullQueue for commands whose work runs here, in this process (nothing sent to workers)."""
+    c = build(Settings(), queue=queue)
     try:
         return fn(c)
     except Exception as exc:  # noqa: BLE001 — the error table says which are the user's and how to say it
