@@ -34,6 +34,7 @@ from storage.port import (
     RetentionMode,
     StorageError,
 )
+from storage.durable import fsync_dir
 
 _CHUNK = 1 << 20
 _F = TypeVar("_F", bound=Callable)
@@ -59,14 +60,6 @@ def _storage_errors(method: _F) -> _F:
         except OSError as exc:
             raise _os_error(exc) from exc
     return wrapper  # type: ignore[return-value]
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 class LocalFsStore:
@@ -104,7 +97,7 @@ class LocalFsStore:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
 
     # -- port ----------------------------------------------------------------
     @_storage_errors
@@ -136,7 +129,7 @@ class LocalFsStore:
                 os.link(tmp_name, target)
             except FileExistsError:
                 return self.stat(key)
-            _fsync_dir(target.parent)
+            fsync_dir(target.parent)
             self._write_meta(key, {"content_type": content_type, "size": size})
             return ObjectInfo(key=key, size=size, content_type=content_type, created=True)
         finally:
@@ -159,7 +152,7 @@ class LocalFsStore:
         except OSError:  # another file system: copy, hashing again
             with open(path, "rb") as fh:
                 return self.put_stream(fh, content_type=content_type, expected_sha256=sha256)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
         size = target.stat().st_size
         self._write_meta(sha256, {"content_type": content_type, "size": size})
         return ObjectInfo(key=sha256, size=size, content_type=content_type, created=True)

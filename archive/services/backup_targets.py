@@ -28,6 +28,7 @@ from urllib.parse import parse_qs, urlencode, urlparse
 
 from archive.services.backup_cipher import SealingReader
 from storage import StorageError
+from storage.durable import fsync_dir
 
 OBJECTS = "objects/"
 SETS = "sets/"
@@ -99,14 +100,6 @@ class _Location:
         self.repository, self.env, self.options = repository, env or {}, options or []
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 class DirectoryTarget:
     """A target on a mounted file system (a NAS, a second disk, removable media)."""
 
@@ -132,13 +125,13 @@ class DirectoryTarget:
         finally:
             tmp.unlink(missing_ok=True)
         if sync_now:
-            _fsync_dir(final.parent)
+            fsync_dir(final.parent)
         else:
             self._unsynced.add(final.parent)
 
     def sync(self) -> None:
         while self._unsynced:
-            _fsync_dir(self._unsynced.pop())
+            fsync_dir(self._unsynced.pop())
 
     def open_checked(self) -> None:
         try:
