@@ -109,6 +109,9 @@ class Document(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     indexed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # mô tả tài liệu: the document metadata of TT 05/2025/TT-BNV (số và ký hiệu, ngày tháng năm,
+    # cơ quan ban hành, trích yếu …), validated by archive.services.document_description
+    description: Mapped[dict] = mapped_column(JSON, default=dict)
 
     staff: Mapped[Staff] = relationship(back_populates="documents")
     pages: Mapped[list["Page"]] = relationship(
