@@ -10,7 +10,7 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
-from typing import Callable, List, Optional
+from typing import List, Optional
 
 import typer
 
@@ -275,6 +275,16 @@ cli_admin.register(app, staff_app)
 cli_staff_list.register(app, staff_app)
 from archive import cli_backup  # noqa: E402 — backup run/list/verify/drill, restore
 cli_backup.register(app)
+from archive import cli_fixity  # noqa: E402 — fixity run/status/report/check, doc check
+cli_fixity.register(app, doc_app)
+from archive import cli_retention  # noqa: E402 — retention rules/set-rule/apply/hold/release/propose/approve
+cli_retention.register(app)
+from archive import cli_profile  # noqa: E402 — profile show/due, calendar list/set/remove
+cli_profile.register(app)
+from archive import cli_dossier  # noqa: E402 — dossier export/import (BagIt packages)
+cli_dossier.register(app)
+from archive import cli_archival  # noqa: E402 — doc archival (PDF/A-2b copy), doc describe (TT 05/2025)
+cli_archival.register(doc_app)
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ import json
 from typing import Callable
 
 import typer
+from pydantic import ValidationError
 
 from archive import error_table
 from archive.bootstrap import Container, build
@@ -18,11 +19,22 @@ def fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
+def settings() -> Settings:
+    """The environment's settings, or a one-line message per bad variable and exit 78 (EX_CONFIG)."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        lines = [f"ARCHIVE_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg'].removeprefix('Value error, ')}"
+                 for e in exc.errors()]
+        fail("cấu hình không hợp lệ — " + "; ".join(lines), 78)
+        raise  # fail() exits
+
+
 def run(fn: Callable[[Container], object], *, queue: TaskQueue | None = None) -> object:
     """Build the container, run, map domain errors to exit codes in one place.
 
     queue: NullQueue for commands whose work runs here, in this process (nothing sent to workers)."""
-    c = build(Settings(), queue=queue)
+    c = build(settings(), queue=queue)
     try:
         return fn(c)
     except Exception as exc:  # noqa: BLE001 — the error table says which are the user's and how to say it

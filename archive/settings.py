@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -69,7 +69,8 @@ class Settings(BaseSettings):
     #                           the data dir — the operator keeps it (README "Backups"); required once targets are set
     backup_keep_daily: int = Field(default=35, ge=1)    # the newest set of each of the last N days with one
     backup_keep_monthly: int = Field(default=12, ge=1)  # the newest full set of each of the last N months with one
-    backup_jurisdiction: str = "national"  # keep-policy floor: national | tp-hcm | ha-noi | lang-son | da-nang
+    # keep-policy floor: national | tp-hcm | ha-noi | lang-son | da-nang; unset: the profile's (ARCHIVE_PROFILE)
+    backup_jurisdiction: str = ""
     backup_object_retention_days: int = Field(default=400, ge=1)  # object lock on copies in an S3 target
     backup_max_age_hours: int = Field(default=26, ge=1)  # an older last good backup is warned about
     backup_drill_max_age_days: int = Field(default=31, ge=1)  # an older last restore drill is warned about
@@ -77,6 +78,37 @@ class Settings(BaseSettings):
     # hostile input: bounds checked before the work they protect
     max_stream_bytes: int = 64 * 1024 * 1024  # what one PDF stream (content, font, form) may inflate to
     max_json_bytes: int = 1024 * 1024         # a JSON request body; larger answers 413 before it is read
+    # web form bodies (issue 22): a non-upload form POST (ARCHIVE_MAX_FORM_BYTES); larger answers 413 unread
+    max_form_bytes: int = 1024 * 1024
+
+    # fixity cycle (kiểm tra tính toàn vẹn), issue 13: archive/services/fixity.py, hourly pass "fixity"
+    fixity_cycle_days: int = Field(default=30, ge=1, le=1095)  # every holding re-hashed at least this often
+    fixity_max_mbps: float = Field(default=0.0, ge=0)  # throttle of a pass in MB/s (0 = off)
+    fixity_pass_seconds: int = Field(default=3000, ge=1)  # a pass stops after this; the rest waits an hour
+    fixity_threads: int = Field(default=2, ge=1, le=32)  # objects hashed at once (about one per core)
+
+    # retention schedule (thời hạn bảo quản), issue 13: object lock of what is kept vĩnh viễn
+    retention_permanent_years: int = Field(default=30, ge=1, le=100)  # lock "vĩnh viễn" objects this far ahead
+    retention_extend_margin_years: int = Field(default=5, ge=1, le=50)  # the pass extends locks nearer than this
+
+    # jurisdiction profile (quy định địa phương), issue 17: archive/profiles/<name>.toml — deadlines,
+    # report dates, account model; `neutral` has none of a province's own
+    profile: str = "neutral"
+
+    # archival copies (bản lưu trữ PDF/A-2b, TT 05/2025), issue 14: archive/services/archival.py, job "archival"
+    archival_copies: bool = True  # keep each OCR'd page's text layer and make a PDF/A-2b copy after extraction
+
+    # dossier packages (gói hồ sơ BagIt), issue 14: archive/services/dossier_package.py, dossier_import.py
+    package_max_bytes: int = Field(default=4 * 1024**3, ge=1)  # a zipped package unpacked on import, at most
+
+    @field_validator("profile")
+    @classmethod
+    def _known_profile(cls, value: str) -> str:
+        from archive.jurisdiction import available_profiles  # the profile files, read at start-up
+
+        if value not in available_profiles():
+            raise ValueError(f"ARCHIVE_PROFILE '{value}' không có; chọn một trong: {', '.join(available_profiles())}")
+        return value
 
     @model_validator(mode="after")
     def _defaults_under_data_dir(self) -> "Settings":

@@ -19,6 +19,8 @@ QUICK: dict[str, list[str]] = {
     "reindex": ["--pages", "20000"],
     "upload": ["--size-mb", "1024"],
     "backup": [],
+    "fixity": ["--size-mb", "512"],
+    "archival": ["--pages", "6"],  # PDF/A-2b copy CPU vs OCR CPU (issue 14)
 }
 LARGE: dict[str, list[str]] = {
     "ocr": ["--per-profile", "10"],
@@ -26,6 +28,8 @@ LARGE: dict[str, list[str]] = {
     "reindex": ["--large"],
     "upload": ["--size-mb", "1024"],
     "backup": [],
+    "fixity": ["--size-mb", "4096"],
+    "archival": ["--pages", "30"],  # PDF/A-2b copy CPU vs OCR CPU (issue 14)
 }
 
 

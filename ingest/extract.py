@@ -17,7 +17,7 @@ from PIL import Image, ImageSequence
 from pypdf import PdfReader
 
 from ingest.errors import UnreadablePage
-from ingest.ocr import OcrResult, ocr_image
+from ingest.ocr import OcrResult, PageGeometry, ocr_image
 from ingest.pdf_bounds import PdfLimits
 from ingest.render import rasterise_pdf_page
 from ingest.validate import DEFAULT_MAX_STREAM_BYTES, image_page_count, pdf_page_count
@@ -34,6 +34,9 @@ class PageText:
     text: str         # NFC
     confidence: float  # 0–100; 100 for a text layer
     source: str       # "text_layer" | "ocr"
+    # with ExtractOptions.text_layer: tesseract's text-only PDF of an OCR'd page and its geometry
+    layer_pdf: bytes | None = None
+    geometry: PageGeometry | None = None
 
 
 @dataclass(frozen=True)
@@ -45,18 +48,23 @@ class ExtractOptions:
     max_pages: int = 500
     max_image_pixels: int = 120_000_000
     max_stream_bytes: int = DEFAULT_MAX_STREAM_BYTES
+    # keep each OCR'd page's invisible text layer (for the archival PDF/A copy), same tesseract run
+    text_layer: bool = False
+    tmp_dir: Path | None = None  # where tesseract's temp files go (owner-tagged names)
 
 
 OcrFn = Callable[[Image.Image], OcrResult]
+# what the stages call: the page image and the DPI it is at (a scan's own, or the rendering's)
+_PageOcr = Callable[[Image.Image, float], OcrResult]
 
 
 def _has_text_layer(text: str, min_letters: int) -> bool:
     return len(_LETTER.findall(text)) >= min_letters
 
 
-def _ocr_page(ocr: OcrFn, img: Image.Image, number: int) -> OcrResult:
+def _ocr_page(ocr: OcrFn | _PageOcr, img: Image.Image, number: int, dpi: float) -> OcrResult:
     try:
-        return ocr(img)
+        return ocr(img, dpi) if getattr(ocr, "takes_dpi", False) else ocr(img)  # type: ignore[call-arg]
     except UnreadablePage as exc:
         raise UnreadablePage(f"Không nhận dạng được chữ ở trang {number}: {exc}") from exc
 
@@ -76,8 +84,19 @@ def extract_pdf(path: Path, opts: ExtractOptions, ocr: OcrFn) -> Iterator[PageTe
                 yield PageText(number=i + 1, text=layer, confidence=100.0, source="text_layer")
                 continue
             image = rasterise_pdf_page(path, i, dpi=opts.dpi, max_pixels=opts.max_image_pixels)
-            result = _ocr_page(ocr, image, i + 1)
-            yield PageText(number=i + 1, text=result.text, confidence=result.confidence, source="ocr")
+            result = _ocr_page(ocr, image, i + 1, opts.dpi)
+            yield PageText(number=i + 1, text=result.text, confidence=result.confidence, source="ocr",
+                           layer_pdf=result.layer_pdf, geometry=result.geometry)
+
+
+def scan_dpi(frame: Image.Image, default: float) -> float:
+    """The resolution a scan says it has (its x DPI), or `default` when it says none or nonsense."""
+    dpi = frame.info.get("dpi")
+    try:
+        x = float(dpi[0]) if dpi else 0.0
+    except (TypeError, ValueError, IndexError):
+        x = 0.0
+    return x if 50 <= x <= 2400 else float(default)
 
 
 def extract_image(path: Path, opts: ExtractOptions, ocr: OcrFn) -> Iterator[PageText]:
@@ -86,14 +105,23 @@ def extract_image(path: Path, opts: ExtractOptions, ocr: OcrFn) -> Iterator[Page
         warnings.simplefilter("ignore")  # Pillow's notes on odd tags: the frames were checked above
         with Image.open(path) as img:
             for i, frame in enumerate(ImageSequence.Iterator(img)):
-                result = _ocr_page(ocr, frame.copy(), i + 1)
-                yield PageText(number=i + 1, text=result.text, confidence=result.confidence, source="ocr")
+                result = _ocr_page(ocr, frame.copy(), i + 1, scan_dpi(frame, opts.dpi))
+                yield PageText(number=i + 1, text=result.text, confidence=result.confidence, source="ocr",
+                               layer_pdf=result.layer_pdf, geometry=result.geometry)
 
 
 def extract_pages(path: Path, kind: str, opts: ExtractOptions = ExtractOptions(),
                   ocr: OcrFn | None = None) -> Iterator[PageText]:
     """Pages in order, one at a time, so the caller can heartbeat between slow OCR pages."""
-    ocr_fn: OcrFn = ocr or (lambda img: ocr_image(img, lang=opts.lang))
+    ocr_fn: OcrFn | _PageOcr = ocr or _default_ocr(opts)
     if kind == "pdf":
         return extract_pdf(path, opts, ocr_fn)
     return extract_image(path, opts, ocr_fn)
+
+
+def _default_ocr(opts: ExtractOptions) -> _PageOcr:
+    def run(img: Image.Image, dpi: float) -> OcrResult:
+        return ocr_image(img, lang=opts.lang, text_layer=opts.text_layer, dpi=dpi, tmp_dir=opts.tmp_dir)
+
+    run.takes_dpi = True  # type: ignore[attr-defined]
+    return run

@@ -1,4 +1,10 @@
-"""Vietnamese OCR of one page image with tesseract (`vie`), text and mean word confidence."""
+"""Vietnamese OCR of one page image with tesseract (`vie`), text and mean word confidence.
+
+Asked for it (`text_layer=True`), the same tesseract run also writes the page's invisible text
+layer (a text-only PDF, `-c textonly_pdf=1`) laid out at the DPI we pass, together with the
+geometry of the image tesseract read (deskewed, so grown and rotated): the archival copy
+(ingest.pdfa) maps that layer back onto the original scan without a second OCR pass.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +20,9 @@ import pytesseract
 from PIL import Image
 
 from ingest.errors import ExtractionFailed, UnreadablePage
-from ingest.preprocess import PreprocessOptions, preprocess, to_grayscale
+from ingest.preprocess import PreprocessOptions, preprocess, preprocess_with_angle, to_grayscale
 from search.text import nfc
+from storage import owned_prefix
 
 # One thread per tesseract process: parallelism comes from running several workers, and
 # OpenMP threads inside each would only fight over the same two cores.
@@ -29,9 +36,28 @@ MIN_OCR_SIDE_PX = 8
 
 
 @dataclass(frozen=True)
+class PageGeometry:
+    """How the image tesseract read relates to the page image it was given (khung ảnh).
+
+    The OCR image is the page rotated by `angle` degrees (counter-clockwise, as PIL's
+    `rotate`, about the centre, grown to keep the corners): its centre is the page's centre.
+    `dpi` is what tesseract was told, so its PDF page is `ocr_width × 72 / dpi` points wide.
+    """
+
+    width: int
+    height: int
+    ocr_width: int
+    ocr_height: int
+    angle: float
+    dpi: float
+
+
+@dataclass(frozen=True)
 class OcrResult:
     text: str          # NFC
     confidence: float  # mean word confidence 0–100; 0 when no word was found
+    layer_pdf: bytes | None = None       # tesseract's text-only PDF of the page (text_layer=True)
+    geometry: PageGeometry | None = None
 
 
 def _mean_confidence(tsv: str) -> float:
@@ -46,25 +72,43 @@ def _mean_confidence(tsv: str) -> float:
     return round(sum(confs) / len(confs), 2) if confs else 0.0
 
 
+def prepare_with_angle(img: Image.Image, options: PreprocessOptions) -> tuple[Image.Image, float]:
+    """`preprocess(img, options)` and the deskew angle it applied (0 when it did not rotate)."""
+    return preprocess_with_angle(img, options)
+
+
 def ocr_image(
     img: Image.Image, *, lang: str = "vie", options: PreprocessOptions | None = PreprocessOptions(),
-    timeout: int = 300,
+    timeout: int = 300, text_layer: bool = False, dpi: float = 300, tmp_dir: Path | None = None,
 ) -> OcrResult:
     """OCR one page; `options=None` skips preprocessing (the benchmark's raw-tesseract anchor).
+
+    `text_layer=True` also returns tesseract's text-only PDF of the page, laid out at `dpi`,
+    and the geometry that maps it back onto `img`. Temp files go under `tmp_dir` (the
+    settings' tmp dir) with an owner-tagged name, so the janitor removes a killed worker's.
 
     A page tesseract refuses raises UnreadablePage (the same page fails every time); a missing
     engine, a timeout or a killed process raise ExtractionFailed (they may pass).
     """
     if min(img.size) < MIN_OCR_SIDE_PX:
         return OcrResult(text="", confidence=0.0)
-    prepared = preprocess(img, options) if options is not None else img
-    with tempfile.TemporaryDirectory(prefix="ocr-") as tmp:
+    if options is None:
+        prepared, angle = img, 0.0
+    elif text_layer:
+        prepared, angle = prepare_with_angle(img, options)
+    else:
+        prepared, angle = preprocess(img, options), 0.0
+    layer: bytes | None = None
+    with tempfile.TemporaryDirectory(prefix=owned_prefix("ocr-"), dir=tmp_dir) as tmp:
         page_file = write_netpbm(prepared, Path(tmp) / "page")
         try:
-            # one tesseract run for both: the text as tesseract lays it out, and word confidences
-            text, tsv = pytesseract.run_and_get_multiple_output(
-                str(page_file), extensions=["txt", "tsv"], lang=lang, timeout=timeout
-            )
+            if text_layer:
+                text, tsv, layer = _run_with_layer(page_file, Path(tmp) / "out", lang=lang, dpi=dpi, timeout=timeout)
+            else:
+                # one tesseract run for both: the text as tesseract lays it out, and word confidences
+                text, tsv = pytesseract.run_and_get_multiple_output(
+                    str(page_file), extensions=["txt", "tsv"], lang=lang, timeout=timeout
+                )
         except pytesseract.TesseractNotFoundError as exc:
             raise ExtractionFailed("Không tìm thấy tesseract; chạy `make setup` để cài tesseract-ocr-vie.") from exc
         except pytesseract.TesseractError as exc:
@@ -74,7 +118,23 @@ def ocr_image(
             raise UnreadablePage("Công cụ OCR không đọc được ảnh trang này.") from exc
         except RuntimeError as exc:  # pytesseract's timeout
             raise ExtractionFailed(f"OCR quá {timeout} giây cho một trang.") from exc
-    return OcrResult(text=nfc(text).strip(), confidence=_mean_confidence(tsv))
+    geometry = None
+    if text_layer:
+        geometry = PageGeometry(width=img.width, height=img.height, ocr_width=prepared.width,
+                                ocr_height=prepared.height, angle=angle, dpi=float(dpi))
+    return OcrResult(text=nfc(text).strip(), confidence=_mean_confidence(tsv), layer_pdf=layer, geometry=geometry)
+
+
+def _run_with_layer(page_file: Path, out_base: Path, *, lang: str, dpi: float, timeout: int) -> tuple[str, str, bytes]:
+    """One tesseract run writing text, word table and the text-only PDF (at the real DPI)."""
+    # pytesseract's multiple-output helper takes no config, so call its runner directly
+    pytesseract.pytesseract.run_tesseract(
+        str(page_file), str(out_base), extension="txt pdf", lang=lang, timeout=timeout,
+        config=f"--dpi {round(dpi)} -c tessedit_create_tsv=1 -c textonly_pdf=1",
+    )
+    text = out_base.with_suffix(".txt").read_text(encoding="utf-8")
+    tsv = out_base.with_suffix(".tsv").read_text(encoding="utf-8")
+    return text, tsv, out_base.with_suffix(".pdf").read_bytes()
 
 
 def write_netpbm(img: Image.Image, stem: Path) -> Path:

@@ -4,10 +4,13 @@ Three checks, each cheap and each ahead of the work it protects:
 - the page tree (cây trang): depth, cycles and the number of leaves, counted with an early
   stop, so a 150-level tree, a 150,000-entry /Kids or 2**40 leaves from 42 objects is refused
   in milliseconds instead of being flattened;
-- streams: every stream a page can reach (content, forms, fonts, patterns, annotations …) is
-  inflated through a counting decoder that stops at the bound, straight from the file,
-  without keeping the output — images excepted, whose data is never read here (pdfium
-  decodes them row by row to their declared size; a scan's 1 GB image costs nothing);
+- streams: every stream a page can reach (content, forms, fonts, ToUnicode CMaps, patterns,
+  annotation appearances, ICC profiles …) and every object stream holding objects is inflated
+  through a counting decoder that stops at the bound, straight from the file, without keeping
+  the output — images excepted, whose data is never read here (pdfium decodes them row by row
+  to their declared size; a scan's 1 GB image costs nothing). A stream counts as an image by
+  where it is reached (a value of an /XObject resource, or an image's /SMask or /Mask) as well
+  as by its own /Subtype: a font program labelled /Image is still a font to pdfium;
 - page size: each page's pixels at the OCR resolution (pdfium's own page box, read without
   parsing the page), within the same bound as an image file's.
 
@@ -46,6 +49,9 @@ _DICT_MAX = 1 << 20
 # Keys that lead away from what a page draws (up the page tree, to other pages, to actions).
 _SKIP_KEYS = frozenset({"/Parent", "/P", "/Dest", "/D", "/A", "/AA", "/Next", "/Prev", "/First", "/Last",
                         "/B", "/IRT", "/Popup", "/StructTreeRoot", "/Names", "/Outlines"})
+# Where an image's data may be met without being read: the keys under which pdfium takes a
+# stream as an image (when its /Subtype says so), never as a font, CMap, profile or form.
+_IMAGE_KEYS = frozenset({"/SMask", "/Mask"})
 
 TREE_MESSAGE = ("PDF có cây trang bất thường (quá sâu, tự tham chiếu hoặc quá nhiều nhánh), không đọc được; "
                 "hãy xuất lại tệp từ phần mềm quét.")
@@ -125,8 +131,9 @@ def check_streams(reader: PdfReader, fh: BinaryIO, limits: PdfLimits) -> None:
                      stream_bytes=TOTAL_STREAM_FACTOR * limits.max_stream_bytes)
     for page in reader.pages:
         for ref in _content_streams(reader, fh, page):
-            _visit(reader, fh, ref, budget, limits, content=True)
-        _walk(reader, fh, [v for k, v in page.items() if k not in _SKIP_KEYS and k != "/Contents"], budget, limits)
+            _visit(reader, fh, ref, budget, limits)
+        _walk(reader, fh, [(v, False) for k, v in page.items() if k not in _SKIP_KEYS and k != "/Contents"], budget,
+              limits)
         # pdfium draws these pages next, not pypdf: its cache of their objects is not needed
         reader.resolved_objects.clear()
 
@@ -143,21 +150,37 @@ def _content_streams(reader: PdfReader, fh: BinaryIO, page: DictionaryObject) ->
     return []
 
 
-def _walk(reader: PdfReader, fh: BinaryIO, todo: list, budget: _Budget, limits: PdfLimits) -> None:
+def _walk(reader: PdfReader, fh: BinaryIO, todo: list[tuple[object, bool]], budget: _Budget,
+          limits: PdfLimits) -> None:
+    """Objects reachable from `todo`, each paired with whether an image may be met there."""
     while todo:
-        item = todo.pop()
+        item, image_place = todo.pop()
         if isinstance(item, IndirectObject):
-            item = _visit(reader, fh, item, budget, limits)
+            item = _visit(reader, fh, item, budget, limits, image_place=image_place)
         if isinstance(item, DictionaryObject):  # (a StreamObject is one: its dictionary's references)
-            todo.extend(v for k, v in item.items() if k not in _SKIP_KEYS)
+            image = image_place and _is_image(item)
+            for k, v in item.items():
+                if k in _SKIP_KEYS:
+                    continue
+                if k == "/XObject" and not isinstance(item, StreamObject):  # resources: the forms and images drawn
+                    xobjects = _visit(reader, fh, v, budget, limits) if isinstance(v, IndirectObject) else v
+                    if isinstance(xobjects, DictionaryObject):
+                        todo.extend((x, True) for x in xobjects.values())
+                    continue
+                todo.append((v, image and k in _IMAGE_KEYS))
         elif isinstance(item, ArrayObject):
-            todo.extend(item)
+            todo.extend((v, False) for v in item)
+
+
+def _is_image(dictionary: DictionaryObject) -> bool:
+    return dictionary.get("/Subtype") == "/Image"
 
 
 def _visit(reader: PdfReader, fh: BinaryIO, ref: IndirectObject, budget: _Budget, limits: PdfLimits, *,
-           content: bool = False) -> object:
-    """The object behind `ref` the first time it is met (None after); a stream's data is only counted."""
-    key = (ref.idnum, ref.generation, content)
+           image_place: bool = False) -> object:
+    """The object behind `ref` the first time it is met in such a place (None after); a stream's data is
+    only counted — unless it is an image met where images are drawn, whose data is not read at all."""
+    key = (ref.idnum, ref.generation, image_place)
     if key in budget.seen:
         return None
     budget.seen.add(key)
@@ -177,12 +200,30 @@ def _visit(reader: PdfReader, fh: BinaryIO, ref: IndirectObject, budget: _Budget
         if not isinstance(obj, StreamObject):
             return obj
         dictionary, encoded = obj, iter([obj._data])  # the still-encoded bytes pypdf read
-    if content or dictionary.get("/Subtype") != "/Image":
+    if not (image_place and _is_image(dictionary)):
         size = _decoded_size(reader, ref, dictionary, encoded, limits.max_stream_bytes)
         budget.stream_bytes -= size
         if budget.stream_bytes < 0:
             raise InvalidUpload(BOMB_MESSAGE)
     return dictionary
+
+
+def check_object_streams(reader: PdfReader, fh: BinaryIO, limits: PdfLimits) -> None:
+    """Every object stream (/Type /ObjStm) the cross-reference names inflates within the bound.
+
+    pypdf inflates a whole object stream to read any one object in it — the page tree's nodes
+    too — so this runs before anything is resolved (only the xref has been read)."""
+    total = TOTAL_STREAM_FACTOR * limits.max_stream_bytes
+    for number in sorted({container for container, _index in reader.xref_objStm.values()}):
+        ref = IndirectObject(number, 0, reader)
+        raw = _stream_header(reader, fh, ref)
+        if raw is None:
+            continue  # not where the xref says: pypdf finds no objects in it either
+        dictionary, data_at = raw
+        total -= _decoded_size(reader, ref, dictionary, _raw_chunks(fh, data_at, _declared_length(dictionary)),
+                               limits.max_stream_bytes)
+        if total < 0:
+            raise InvalidUpload(BOMB_MESSAGE)
 
 
 def _resolve_small(reader: PdfReader, ref: IndirectObject) -> object:

@@ -201,19 +201,31 @@ def binarise(gray: Image.Image, threshold: int | None = None) -> Image.Image:
 
 def preprocess(img: Image.Image, options: PreprocessOptions = PreprocessOptions()) -> Image.Image:
     """The page as tesseract should see it: 1-bit (or gray with `binarise=False`)."""
+    return preprocess_with_angle(img, options)[0]
+
+
+def preprocess_with_angle(img: Image.Image, options: PreprocessOptions = PreprocessOptions()) -> tuple[Image.Image, float]:
+    """`preprocess` and the deskew angle it applied (0 when it did not rotate): the archival
+    copy maps OCR word boxes from the deskewed page back onto the scan with it."""
     gray = to_grayscale(img)
     threshold = min(254, otsu_from_histogram(gray.histogram()) + options.ink_bias)
     if not options.binarise:
         if options.denoise:
             gray = remove_specks(gray, threshold, max_px=options.max_speck_px, max_area=options.max_speck_area,
                                  clearance_px=options.speck_clearance_px)
-        return deskew(gray, max_deg=options.max_skew_deg) if options.deskew else gray
-    # one ink mask serves speck removal, skew estimate and the 1-bit page
-    ink = np.asarray(gray) <= threshold
-    if options.denoise:
-        ink &= ~speck_mask(ink, max_px=options.max_speck_px, max_area=options.max_speck_area,
-                           clearance_px=options.speck_clearance_px)
-    page = bitmap_from_ink(ink)
-    if options.deskew:
-        page = rotate_page(page, _skew_of_ink(ink, max_deg=options.max_skew_deg))
-    return page
+        if not options.deskew:
+            return gray, 0.0
+        angle = estimate_skew(gray, max_deg=options.max_skew_deg)
+        page = gray
+    else:
+        # one ink mask serves speck removal, skew estimate and the 1-bit page
+        ink = np.asarray(gray) <= threshold
+        if options.denoise:
+            ink &= ~speck_mask(ink, max_px=options.max_speck_px, max_area=options.max_speck_area,
+                               clearance_px=options.speck_clearance_px)
+        page = bitmap_from_ink(ink)
+        if not options.deskew:
+            return page, 0.0
+        angle = _skew_of_ink(ink, max_deg=options.max_skew_deg)
+    rotated = rotate_page(page, angle)
+    return rotated, (angle if rotated is not page else 0.0)

@@ -2,6 +2,8 @@
 
 `Receiver` is push-based so that both a blocking reader (`receive_stream`) and an async
 request body can feed it; either way the bytes are written once and hashed while written.
+The temp file's name names its process (`upload-<host>.<pid>.…`, storage.owned_prefix), so
+the janitor removes a killed server's partial upload at the next start, not a day later.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ingest.errors import InvalidUpload, TooLarge
+from storage import owned_prefix
 
 _CHUNK = 1 << 20
 # Start writing back what has arrived every this many bytes, without waiting for it: the disk
@@ -43,7 +46,7 @@ class Receiver:
 
     def __init__(self, *, tmp_dir: Path, max_bytes: int) -> None:
         tmp_dir.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=tmp_dir, prefix="upload-")
+        fd, name = tempfile.mkstemp(dir=tmp_dir, prefix=owned_prefix("upload-"))
         self._file = os.fdopen(fd, "wb")
         self.path = Path(name)
         self._digest = hashlib.sha256()

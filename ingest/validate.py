@@ -10,16 +10,17 @@ Every bound is checked before the work it protects (see pdf_bounds, image_bounds
 from __future__ import annotations
 
 import logging
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
 from pypdf import PdfReader
+from pypdf.errors import LimitReachedError
 
 from ingest.errors import InvalidUpload
-from ingest.image_bounds import BOMB, DAMAGED, check_frame_size, count_tiff_frames
-from ingest.pdf_bounds import PdfLimits, check_page_sizes, check_page_tree, check_streams, too_many_pages
+from ingest.image_bounds import BOMB, DAMAGED, check_frame_size, count_tiff_frames, pillow_notes_logged
+from ingest.pdf_bounds import (BOMB_MESSAGE, PdfLimits, check_object_streams, check_page_sizes, check_page_tree,
+                               check_streams, too_many_pages)
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,7 @@ def pdf_page_count(path: Path, limits: PdfLimits) -> int:
             reader = PdfReader(fh, strict=False)
             if reader.is_encrypted:
                 raise InvalidUpload("PDF được mã hoá hoặc đặt mật khẩu; hãy gửi bản không mã hoá.")
+            check_object_streams(reader, fh, limits)
             check_page_tree(reader, limits.max_pages)
             pages = len(reader.pages)
             if pages > limits.max_pages:
@@ -84,6 +86,8 @@ def pdf_page_count(path: Path, limits: PdfLimits) -> int:
         return pages
     except InvalidUpload:
         raise
+    except LimitReachedError:  # pypdf's own bound, met opening the file (a cross-reference stream bomb)
+        raise InvalidUpload(BOMB_MESSAGE) from None
     except Exception as exc:  # noqa: BLE001 — whatever a hostile file makes a parser raise, it is unreadable
         log.info("PDF refused as unreadable: %s: %s", type(exc).__name__, exc)
         raise InvalidUpload(CORRUPT_PDF) from None
@@ -94,9 +98,7 @@ def image_page_count(path: Path, *, max_pages: int, max_pixels: int) -> int:
     Image.MAX_IMAGE_PIXELS = max_pixels
     number = 1
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # Pillow's notes on odd tags name its own files: not for people
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+        with pillow_notes_logged():  # Pillow's notes on odd tags name its own files: not for people
             with Image.open(path) as img:
                 if img.format == "TIFF":
                     with open(path, "rb") as fh:

@@ -6,6 +6,7 @@ from storage.port import (
     InvalidKey,
     ObjectCorrupted,
     ObjectInfo,
+    ObjectIntact,
     ObjectNotFound,
     ObjectStore,
     Retention,
@@ -15,6 +16,6 @@ from storage.port import (
 )
 
 __all__ = [
-    "InvalidKey", "ObjectCorrupted", "ObjectInfo", "ObjectNotFound", "ObjectStore", "Retention",
+    "InvalidKey", "ObjectCorrupted", "ObjectInfo", "ObjectIntact", "ObjectNotFound", "ObjectStore", "Retention",
     "RetentionLocked", "RetentionMode", "StorageError", "local_copy", "open_store", "owned_prefix",
 ]

@@ -33,6 +33,10 @@ class ObjectCorrupted(StorageError):
     """The stored bytes no longer hash to their key."""
 
 
+class ObjectIntact(StorageError):
+    """A repair was asked for an object whose stored bytes still hash to its key: nothing to repair."""
+
+
 class InvalidKey(StorageError):
     """A key that is not a lowercase hex SHA-256."""
 
@@ -129,6 +133,18 @@ class ObjectStore(Protocol):
 
     def verify(self, key: str) -> bool:
         """Re-read the object and check that its bytes still hash to the key."""
+        ...
+
+    def replace_damaged(self, key: str, stream: BinaryIO, *, content_type: str | None = None) -> ObjectInfo:
+        """Put the right bytes back under `key` (sửa tệp hỏng từ bản sao lưu) when the stored ones are gone
+        or no longer hash to it.
+
+        Refuses — changing nothing — with ObjectCorrupted when the stream does not hash to the key, and
+        with ObjectIntact when the stored object still does. Retention and legal hold do not block it:
+        they protect the content the key names, and this restores exactly that content (checked before
+        anything is written); they stay on the object as they were. content_type is used only when the
+        store has no better record of it (the object's metadata is gone, or says only octet-stream).
+        """
         ...
 
     def namespace(self, name: str) -> "ObjectStore":

@@ -23,9 +23,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
-import re
 import tempfile
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import BinaryIO, Iterator, cast
 from urllib.parse import parse_qs, urlparse
@@ -45,6 +44,7 @@ from storage.port import (
     check_namespace,
     ObjectCorrupted,
     ObjectInfo,
+    ObjectIntact,
     ObjectNotFound,
     Retention,
     RetentionLocked,
@@ -91,8 +91,10 @@ class S3Store:
 
     def namespace(self, name: str) -> S3Store:
         """The same bucket, object names under `ns/<name>/`: apart from the originals' keys."""
-        return S3Store(self.client, self.bucket, part_size=self.part_size,
-                       prefix=f"{self.prefix}ns/{check_namespace(name)}/")
+        ns = S3Store(self.client, self.bucket, part_size=self.part_size,
+                     prefix=f"{self.prefix}ns/{check_namespace(name)}/")
+        ns._bucket_checked = self._bucket_checked  # one bucket: its object lock was checked for both
+        return ns
 
     def _name(self, key: str) -> str:
         return self.prefix + _check_key(key)
@@ -283,6 +285,80 @@ class S3Store:
                 switch(self.bucket, self._name(key), version_id=version)
             except S3Error as exc:
                 raise _map_error(exc, key, locking=True) from exc
+
+    def replace_damaged(self, key: str, stream: BinaryIO, *, content_type: str | None = None) -> ObjectInfo:
+        """The right bytes back as the key's newest version (see the port); _upload is not used, as it
+        stops at an existing name.
+
+        In an object-lock bucket the damaged version stays (it is locked) and GET returns the new one;
+        the retention and legal hold the damaged version had are set on the new version too, so the
+        repaired object is as protected as before.
+        """
+        _check_key(key)
+        self._ensure_bucket()
+        digest = hashlib.sha256()
+        size = 0
+        with tempfile.TemporaryFile(prefix="s3-repair-") as spool:
+            while chunk := stream.read(_CHUNK):
+                digest.update(chunk)
+                spool.write(chunk)
+                size += len(chunk)
+            if digest.hexdigest() != key:
+                raise ObjectCorrupted(f"repair bytes hash to {digest.hexdigest()}, not {key}")
+            try:
+                before: ObjectInfo | None = self.stat(key)
+            except ObjectNotFound:
+                before = None
+            if before is not None and self.verify(key):
+                raise ObjectIntact(f"{key} still hashes to its key")
+            # the lock the key's versions hold (a damaged newest version may have been written
+            # behind our back, without it): the strongest of them goes onto the repaired version
+            retention, legal_hold, first_type = self._what_versions_hold(key) if before is not None else (None, False, None)
+            spool.seek(0)
+            headers = {}
+            if size <= self.part_size:
+                headers["x-amz-checksum-sha256"] = base64.b64encode(digest.digest()).decode()
+            generic = (None, "", "application/octet-stream")  # a version put behind our back says nothing better
+            kind = first_type if first_type not in generic else content_type or "application/octet-stream"
+            try:
+                written = self.client.put_object(
+                    self.bucket, self._name(key), spool, size, content_type=kind, metadata=headers,
+                    part_size=self.part_size, num_parallel_uploads=1,
+                )
+                if written.version_id and retention is not None:
+                    self.client.set_object_retention(self.bucket, self._name(key),
+                                                     S3Retention(_S3_MODE[retention.mode], retention.until),
+                                                     version_id=written.version_id)
+                if written.version_id and legal_hold:
+                    self.client.enable_object_legal_hold(self.bucket, self._name(key), version_id=written.version_id)
+            except S3Error as exc:
+                if exc.code in {"XAmzContentChecksumMismatch", "BadDigest", "XAmzContentSHA256Mismatch"}:
+                    raise ObjectCorrupted(f"{key}: server saw other bytes ({exc.code})") from exc
+                raise _map_error(exc, key) from exc
+        return self.stat(key)
+
+    def _what_versions_hold(self, key: str) -> tuple[Retention | None, bool, str | None]:
+        """The longest unexpired retention (COMPLIANCE over GOVERNANCE) and any legal hold among the key's
+        versions, and the first version's content type (the one the archive stored)."""
+        best: Retention | None = None
+        hold = False
+        first_type = None
+        now = datetime.now(timezone.utc)
+        for version in self._versions(key):
+            try:
+                obj = self.client.stat_object(self.bucket, self._name(key), version_id=version)
+            except S3Error as exc:
+                raise _map_error(exc, key) from exc
+            headers = obj.metadata or {}
+            first_type = obj.content_type  # versions come newest first: the last one seen is the first stored
+            hold = hold or str(headers.get("x-amz-object-lock-legal-hold", "")).upper() == "ON"
+            mode, until = headers.get("x-amz-object-lock-mode"), headers.get("x-amz-object-lock-retain-until-date")
+            if mode and until:
+                r = Retention(mode=RetentionMode(mode.upper()), until=_parse_time(until))
+                rank = (r.mode is RetentionMode.COMPLIANCE, r.until)
+                if r.until > now and (best is None or rank > (best.mode is RetentionMode.COMPLIANCE, best.until)):
+                    best = r
+        return best, hold, first_type
 
     def verify(self, key: str) -> bool:
         digest = hashlib.sha256()

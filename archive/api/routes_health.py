@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from archive.api.deps import ContainerDep
+from archive.services import fixity_views
 from archive.services.health import PART_NAMES, backup, check
 
 router = APIRouter()
@@ -16,7 +17,8 @@ def health(c: ContainerDep) -> JSONResponse:
     checks = check(c)
     failed = [name for name, state in checks.items() if state != "ok"]
     if not failed:
-        return JSONResponse({"status": "ok", "checks": checks, "backup": backup(c)})
+        # fixity: damaged holdings now, failures and repairs ever, the cycle's coverage (counts only)
+        return JSONResponse({"status": "ok", "checks": checks, "backup": backup(c), "fixity": fixity_views.health(c)})
     detail = "Không hoạt động: " + ", ".join(PART_NAMES[n] for n in failed) + "."
     return JSONResponse({"status": "unavailable", "failed": failed, "checks": checks, "detail": detail,
                          "backup": backup(c) if checks.get("database") == "ok" else None},

@@ -14,7 +14,7 @@ scope at all until they change it: every check here refuses them with PasswordCh
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session

@@ -137,7 +137,7 @@ def confirm_held(target: BackupTarget, entries: list[ObjectEntry]) -> list[str]:
     return [e.name for e in entries if held.get(e.name) != sealed_size(e.size)]
 
 
-class _Chunks:
+class ChunkReader:
     """A read(n) stream over an iterator of byte chunks (what ObjectStore.put_stream reads)."""
 
     def __init__(self, chunks: Iterator[bytes]) -> None:
@@ -167,7 +167,7 @@ def restore_objects(stores: dict[str, ObjectStore], entries: list[ObjectEntry], 
         if store.exists(e.key):
             return False, 0
         with target.open_copy(e.name) as fh:
-            stream: BinaryIO = _Chunks(open_sealed(fh, bkey, e.name))  # type: ignore[assignment]
+            stream: BinaryIO = ChunkReader(open_sealed(fh, bkey, e.name))  # type: ignore[assignment]
             store.put_stream(stream, expected_sha256=e.key)
         after_put(e.namespace, e.key)
         return True, e.size

@@ -48,6 +48,14 @@ FLOORS: dict[str, KeepFloor] = {
 }
 
 
+def jurisdiction_of(backup_jurisdiction: str, profile: str) -> str:
+    """The floor in force: ARCHIVE_BACKUP_JURISDICTION when set, else the jurisdiction profile's
+    (ARCHIVE_PROFILE) when it has a floor of its own, else the national one."""
+    if backup_jurisdiction:
+        return backup_jurisdiction
+    return profile if profile in FLOORS else "national"
+
+
 def floor_for(jurisdiction: str) -> KeepFloor:
     try:
         return FLOORS[jurisdiction]

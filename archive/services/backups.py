@@ -36,7 +36,7 @@ from archive.errors import InvalidInput, NotFound
 from archive.services import backup_objects
 from archive.services.backup_cipher import BackupKey, BackupKeyError, fingerprint_of
 from archive.services.backup_database import DatabaseSnapshot, snapshot_database
-from archive.services.backup_policy import SetSummary, floor_for, keep_policy
+from archive.services.backup_policy import SetSummary, floor_for, jurisdiction_of, keep_policy
 from archive.services.backup_status import BACKUP_KIND, target_urls
 from archive.services.backup_targets import BackupTarget, TargetUnavailable, open_target, redact
 from archive.services.backup_tools import KeepAlive, ResticRepo, ToolFailed, ToolMissing, find_tool
@@ -326,7 +326,7 @@ def prune(c: Context, target: BackupTarget, repo: ResticRepo, key: BackupKey, *,
     summaries = [SetSummary(m.set_id, m.created, m.kind) for m in sets]
     keep = keep_policy(summaries, now=datetime.now(timezone.utc), tz=ZoneInfo(c.settings.timezone),
                        daily=c.settings.backup_keep_daily, monthly=c.settings.backup_keep_monthly,
-                       floor=floor_for(c.settings.backup_jurisdiction), protected=protected)
+                       floor=floor_for(jurisdiction_of(c.settings.backup_jurisdiction, c.settings.profile)), protected=protected)
     gone = [m for m in sets if m.set_id not in keep]
     for m in gone:
         target.delete_set(m.set_id)

@@ -17,6 +17,7 @@ from archive.errors import InvalidInput, NotFound, shown
 from archive.models import Document, Staff
 from archive.services import audit, catalogs, derivatives, jobs
 from archive.services.access import Action, Actor, check_staff
+from archive.services.retention import RETENTION_KIND, enqueue_for_document  # object lock per the schedule
 from archive.services.views import DocumentView, PageView
 from ingest import InvalidUpload, ReceivedFile, kind_of_content_type, receive_stream, validate_file
 from ingest.render import page_image as render_page
@@ -147,6 +148,7 @@ def ingest_received(c: Context, actor: Actor, *, target: UploadTarget, received:
                 uow.session.add(doc)
                 uow.session.flush()  # a concurrent upload of the same bytes may already hold the row
                 job = jobs.enqueue(uow.session, EXTRACT_KIND, target_type="document", target_id=doc.id)
+                lock_job = enqueue_for_document(uow.session, doc.id)  # retention: lock the original after commit
                 audit.append(uow.session, actor=actor.name, ip=actor.ip, action="document.upload",
                              target_type="document", target_id=doc.id, details=details)
                 uow.commit()
@@ -158,9 +160,11 @@ def ingest_received(c: Context, actor: Actor, *, target: UploadTarget, received:
                 return IngestOutcome(existing, created=False)
             uow.session.refresh(doc, ["staff"])
             view, job_id = DocumentView.of(doc), job.id
+            lock_job_id = lock_job.id
     finally:
         received.path.unlink(missing_ok=True)
     jobs.send_after_commit(c, [(job_id, EXTRACT_KIND)])  # only after commit: a worker must find the rows
+    jobs.send_after_commit(c, [(lock_job_id, RETENTION_KIND)])
     return IngestOutcome(view, created=True)
 
 
@@ -173,7 +177,8 @@ def _find(c: Context, staff_id: int, sha256: str) -> DocumentView | None:
         return DocumentView.of(doc) if doc else None
 
 
-def _visible_document(s, actor: Actor, document_id: int, action: Action) -> Document:  # noqa: ANN001
+def visible_document(s, actor: Actor, document_id: int, action: Action) -> Document:  # noqa: ANN001
+    """The document if the actor may do `action` on its dossier; NotFound otherwise (never revealing it)."""
     # an id no database integer can hold names no document (SQLite would raise OverflowError)
     doc = s.get(Document, document_id, options=[selectinload(Document.staff)]) if 0 < document_id < 2**63 else None
     if doc is None:
@@ -187,7 +192,7 @@ def _visible_document(s, actor: Actor, document_id: int, action: Action) -> Docu
 
 def get_document(c: Context, actor: Actor, document_id: int) -> DocumentView:
     with c.uow() as uow:
-        return DocumentView.of(_visible_document(uow.session, actor, document_id, Action.READ))
+        return DocumentView.of(visible_document(uow.session, actor, document_id, Action.READ))
 
 
 def list_documents(c: Context, actor: Actor, staff_code: str) -> list[DocumentView]:
@@ -204,7 +209,7 @@ def list_documents(c: Context, actor: Actor, staff_code: str) -> list[DocumentVi
 def document_pages(c: Context, actor: Actor, document_id: int) -> list[PageView]:
     with c.uow() as uow:
         s = uow.session
-        doc = _visible_document(s, actor, document_id, Action.READ)
+        doc = visible_document(s, actor, document_id, Action.READ)
         pages = [PageView(number=p.number, text=p.text, confidence=p.confidence, source=p.source) for p in doc.pages]
         audit.append(s, actor=actor.name, ip=actor.ip, action="document.view", target_type="document",
                      target_id=document_id, details={"staff": doc.staff.code})
@@ -216,7 +221,7 @@ def open_original(c: Context, actor: Actor, document_id: int) -> tuple[DocumentV
     """The stored original, byte-for-byte, as a stream of chunks. The download is logged first."""
     with c.uow() as uow:
         s = uow.session
-        doc = _visible_document(s, actor, document_id, Action.DOWNLOAD)
+        doc = visible_document(s, actor, document_id, Action.DOWNLOAD)
         view = DocumentView.of(doc)
         audit.append(s, actor=actor.name, ip=actor.ip, action="document.download", target_type="document",
                      target_id=document_id, details={"staff": doc.staff.code, "sha256": doc.sha256})

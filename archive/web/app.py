@@ -11,6 +11,12 @@ from archive.bootstrap import Container
 from archive.web import routes_admin, routes_audit, routes_auth, routes_dossier, routes_search, routes_upload
 from archive.web import routes_backup
 from archive.web import routes_staff_list
+from archive.web import routes_fixity  # fixity cycle: admin page, "Kiểm tra tệp" (issue 13)
+from archive.web import routes_retention  # retention schedule, disposition, legal holds (issue 13)
+from archive.web import routes_rules  # jurisdiction profile, swap days, deadline calculator (issue 17)
+from archive.web import routes_dossier_package  # dossier packages: BagIt export button, admin import (issue 14)
+from archive.web import routes_archival  # PDF/A archival copy download, TT 05 description form (issue 14)
+from archive.web.deps import WebGuard  # session and size checked before a form's body is read (issue 22)
 from archive.web.errors import not_found_or_api
 from archive.web.rendering import STATIC_DIR, build_state
 
@@ -34,4 +40,10 @@ def install_web(app: FastAPI, container: Container) -> None:
     for module in (routes_auth, routes_search, routes_dossier, routes_upload, routes_admin, routes_audit, routes_backup,
                    routes_staff_list):
         app.include_router(module.router, include_in_schema=False)
+    app.include_router(routes_fixity.router, include_in_schema=False)
+    app.include_router(routes_retention.router, include_in_schema=False)
+    app.include_router(routes_rules.router, include_in_schema=False)
+    app.include_router(routes_dossier_package.router, include_in_schema=False)
+    app.include_router(routes_archival.router, include_in_schema=False)
     app.add_exception_handler(StarletteHTTPException, not_found_or_api)
+    app.add_middleware(WebGuard)  # form POSTs: the session cookie and the body's size, before the body is read

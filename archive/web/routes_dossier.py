@@ -17,6 +17,10 @@ from archive.bootstrap import Container
 from archive.domain import DocumentState
 from archive.errors import NotFound
 from archive.services import catalogs, documents, staff, units
+from archive.services import fixity_views  # fixity cycle: each document's integrity (issue 13)
+from archive.services import retention_views  # retention, legal holds, disposition records (issue 13)
+from archive.web import routes_dossier_package  # dossier packages: the export button (issue 14)
+from archive.web import routes_archival  # PDF/A archival copies and TT 05 description (issue 14)
 from archive.services.access import Action
 from archive.services.staff_profile import HistoryKind
 from archive.services.views import DocumentView
@@ -101,6 +105,10 @@ def dossier(code: str, request: Request, c: ContainerDep, actor: ActorDep) -> Re
         "document_groups": _documents_by_type(c, docs), "document_count": len(docs),
         "may_upload": actor.may_somewhere(Action.UPLOAD), "may_download": actor.may_somewhere(Action.DOWNLOAD),
     }
+    context.update(fixity_views.dossier_context(c, actor, docs))  # "Kiểm tra tệp": SHA-256 and last check (fixity)
+    context.update(retention_views.dossier_context(c, actor, code, docs))  # terms, holds, disposition records
+    context.update(routes_dossier_package.dossier_context(c, actor, code))  # BagIt export button (issue 14)
+    context.update(routes_archival.dossier_context(c, actor, docs))  # PDF/A copies + TT 05 description (issue 14)
     return render(request, "dossier.html", context, actor=actor)
 
 

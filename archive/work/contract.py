@@ -32,6 +32,8 @@ whether to wake it; `drain(ctx)` takes everything that waits.
 
 from __future__ import annotations
 
+import time
+
 from dataclasses import dataclass, field
 from typing import Any, Callable, ClassVar, Protocol
 
@@ -70,6 +72,19 @@ class Lease(Protocol):
     def renew(self) -> None:
         """Extend the lease; raises LeaseLost when the job is no longer ours."""
         ...
+
+
+class Heartbeat:
+    """lease.renew() at most every quarter lease, for long passes that call it often (once a
+    second or per object): a keep-alive for services that take a plain callable."""
+
+    def __init__(self, lease: Lease, lease_seconds: int) -> None:
+        self.lease, self.every, self.last = lease, max(1.0, lease_seconds / 4), time.monotonic()
+
+    def __call__(self) -> None:
+        if time.monotonic() - self.last >= self.every:
+            self.lease.renew()
+            self.last = time.monotonic()
 
 
 @dataclass(frozen=True)

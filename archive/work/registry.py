@@ -81,17 +81,29 @@ class Registry:
 
 def default_registry(plugins: Iterable[str] = ()) -> Registry:
     """The service's kinds, one line each, then the configured plug-ins."""
+    from archive.work.kinds.archival import ArchivalKind
     from archive.work.kinds.audit_anchor import AuditAnchorKind
     from archive.work.kinds.backup import BackupKind
     from archive.work.kinds.extract import ExtractKind
+    from archive.work.kinds.fixity import FixityKind
     from archive.work.kinds.index import IndexKind
+    from archive.work.kinds.retention import RetentionKind
+    from archive.work.kinds.disposition import DispositionKind, DispositionProposeKind
 
     registry = Registry([
         ExtractKind(),      # text of one uploaded document (PDF text layer or OCR)
         IndexKind(),        # the single index consumer
         AuditAnchorKind(),  # the audit chain's signed head into the object store
         BackupKind(),       # the nightly backup set into every target
+        FixityKind(),       # the hourly fixity pass: re-hash what is due, repair from backups
+        RetentionKind(),    # object lock per the retention schedule + legal holds (one document, or a pass)
+        DispositionKind(),  # carry out an approved disposition (hủy tài liệu hết giá trị)
+        DispositionProposeKind(),  # the weekly list of documents whose retention term ended
+        ArchivalKind(),     # the two-layer PDF/A-2b archival copy of one document (TT 05/2025)
     ])
+    registry.then("extract", "archival")    # the archival copy is made after every extraction
+    registry.then("extract", "retention")   # lock the original's derivatives made by extract
+    registry.then("archival", "retention")  # and the archival copy (the kind may not be registered yet)
     for module_name in plugins:
         importlib.import_module(module_name).register(registry)
     return registry

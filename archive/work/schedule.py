@@ -32,6 +32,9 @@ def default_schedule(sweep_interval_seconds: int) -> tuple[Scheduled, ...]:
         Scheduled("sweep", SWEEP, f"every {sweep_interval_seconds}s"),  # repair lost work (leases, messages)
         Scheduled("audit_anchor", "audit_anchor", "7 * * * *"),  # seal the audit chain's head, hourly
         Scheduled("backup", "backup", "30 1 * * *"),  # nightly set; a target's first of the month is full
+        Scheduled("fixity", "fixity", "41 * * * *"),  # hourly fixity pass (ARCHIVE_FIXITY_PASS_SECONDS each)
+        Scheduled("retention", "retention", "15 3 1 * *"),  # monthly: extend vĩnh viễn locks, fix missing ones
+        Scheduled("disposition_propose", "disposition_propose", "45 3 * * 1"),  # weekly list of ended terms
     )
 
 

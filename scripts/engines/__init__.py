@@ -18,12 +18,14 @@ from types import ModuleType
 
 # Short name (as in --only) -> module in this package.
 ENGINES: dict[str, str] = {"pg": "postgres", "redis": "redis", "es": "elasticsearch", "s3": "minio"}
+ENGINES["verapdf"] = "verapdf"  # a test-only tool (PDF/A validator jar), no server: start only names the jar
 
 # Short name -> the env var whose URL points tests at that engine.
 URL_VARS: dict[str, str] = {
     "pg": "ARCHIVE_TEST_POSTGRES_URL", "redis": "ARCHIVE_TEST_REDIS_URL",
     "es": "ARCHIVE_TEST_ELASTICSEARCH_URL", "s3": "ARCHIVE_TEST_S3_URL",
 }
+URL_VARS["verapdf"] = "ARCHIVE_TEST_VERAPDF_JAR"
 
 
 def load(name: str) -> ModuleType:

@@ -10,6 +10,9 @@ TABLES = {
     "staff", "documents", "pages", "jobs", "units", "unit_delegations", "staff_history", "staff_status_changes",
     "staff_assignments", "users", "role_grants", "access_tokens", "audit_log", "audit_head", "catalog_entries",
     "derivatives", "staff_index_queue", "saved_searches",
+    "retention_rules", "legal_holds", "disposition_proposals", "disposition_items", "disposition_records",
+    "fixity_objects", "fixity_events",  # fixity cycle (0007)
+    "calendar_days",  # office calendar (0008)
 }
 
 

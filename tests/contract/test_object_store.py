@@ -23,6 +23,7 @@ from storage.local_fs import LocalFsStore
 from storage.port import (
     InvalidKey,
     ObjectCorrupted,
+    ObjectIntact,
     ObjectNotFound,
     ObjectStore,
     Retention,
@@ -331,3 +332,65 @@ def test_a_namespace_keeps_its_objects_apart_from_the_originals(store: ObjectSto
     assert set(derived.list_keys()) == {key_thumb}
     with pytest.raises(ValueError):
         store.namespace("../escape")
+
+
+# -- repair of a damaged object (fixity: sửa tệp hỏng từ bản sao lưu) ---------------------------
+
+def test_replace_damaged_puts_the_right_bytes_back_and_keeps_the_lock(
+        store_and_corrupt: tuple[ObjectStore, Corrupt]) -> None:
+    store, corrupt = store_and_corrupt
+    data = _unique_bytes("bản gốc hỏng")
+    key = _put(store, data)
+    until = _now() + timedelta(days=2)
+    store.set_retention(key, Retention(RetentionMode.GOVERNANCE, until))
+    store.set_legal_hold(key, True)
+    corrupt(key)
+    assert store.verify(key) is False
+    info = store.replace_damaged(key, io.BytesIO(data))
+    assert (info.key, info.size) == (key, len(data))
+    assert store.verify(key) is True
+    with store.open(key) as fh:
+        assert fh.read() == data
+    after = store.stat(key)
+    assert after.legal_hold is True and after.retention is not None and _close(after.retention.until, until)
+    assert after.content_type == "application/pdf"
+    with pytest.raises(RetentionLocked):  # still protected as before the repair
+        store.delete(key)
+    store.set_legal_hold(key, False)
+
+
+def test_replace_damaged_brings_back_a_missing_object(store: ObjectStore) -> None:
+    data = _unique_bytes("mất")
+    key = hashlib.sha256(data).hexdigest()
+    _put(store, _unique_bytes("khác"))  # the store (bucket) exists; this key does not
+    store.replace_damaged(key, io.BytesIO(data), content_type="image/tiff")
+    assert store.verify(key) and store.stat(key).content_type == "image/tiff"
+    assert key in set(store.list_keys())
+
+
+def test_replace_damaged_refuses_bytes_that_do_not_hash_to_the_key(
+        store_and_corrupt: tuple[ObjectStore, Corrupt]) -> None:
+    store, corrupt = store_and_corrupt
+    data = _unique_bytes()
+    key = _put(store, data)
+    corrupt(key)
+    with store.open(key) as fh:
+        damaged = fh.read()
+    with pytest.raises(ObjectCorrupted):
+        store.replace_damaged(key, io.BytesIO(_unique_bytes("giả mạo")))
+    with store.open(key) as fh:  # nothing changed: still the damaged bytes, not the impostor's
+        assert fh.read() == damaged
+    missing = hashlib.sha256(_unique_bytes("chưa có")).hexdigest()
+    with pytest.raises(ObjectCorrupted):
+        store.replace_damaged(missing, io.BytesIO(b"other bytes"))
+    assert not store.exists(missing)
+
+
+def test_replace_damaged_refuses_to_replace_an_intact_object(store: ObjectStore) -> None:
+    data = _unique_bytes()
+    key = _put(store, data, "application/pdf")
+    with pytest.raises(ObjectIntact):
+        store.replace_damaged(key, io.BytesIO(data), content_type="text/plain")
+    assert store.verify(key) and store.stat(key).content_type == "application/pdf"
+    with pytest.raises(InvalidKey):
+        store.replace_damaged("../../etc/passwd", io.BytesIO(data))

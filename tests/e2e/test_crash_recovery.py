@@ -28,7 +28,7 @@ def test_worker_killed_during_ocr_is_recovered_without_loss_or_duplicates(tmp_pa
 
     def job():
         with db.connect() as conn:
-            return conn.execute(text("select state, attempts from jobs")).one_or_none()
+            return conn.execute(text("select state, attempts from jobs where kind = 'extract'")).one_or_none()
 
     index_worker = start(cmds["index"], env, tmp_path / "index.log")
     beat = start(cmds["beat"], env, tmp_path / "beat.log")

@@ -28,7 +28,9 @@ def test_health_is_ok_when_every_part_answers(container):
     r = TestClient(create_app(container=container)).get("/api/v1/health")
     assert r.status_code == 200
     assert r.json() == {"status": "ok", "checks": {"database": "ok", "storage": "ok", "search": "ok", "broker": "ok"},
-                        "backup": {"targets": 0, "last_good_at": None, "age_hours": None, "stale": False}}
+                        "backup": {"targets": 0, "last_good_at": None, "age_hours": None, "stale": False},
+                        "fixity": {"damaged": 0, "failures_total": 0, "repairs_total": 0, "objects": 0,
+                                   "coverage_pct": 100.0}}
 
 
 def test_health_names_a_database_that_cannot_be_opened(settings, tmp_path):

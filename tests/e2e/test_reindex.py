@@ -95,7 +95,7 @@ def test_archive_reindex_fixes_an_index_of_an_outdated_schema(tmp_path):
     # what a worker would do, then make the index look like an older version's
     from archive.settings import Settings
 
-    [job] = cli_json(env, "jobs", "list")
+    [job] = cli_json(env, "jobs", "list", "--kind", "extract")
     c = build(Settings(data_dir=tmp_path / "data"), queue=InlineQueue())
     c.queue.bind(c)
     c.queue.sent.append((job["id"], job["kind"]))

@@ -160,6 +160,143 @@ def pdf_form_flate_bomb(expanded: int = 1 << 30) -> bytes:
                          more={5: form})
 
 
+# Bombs in the other streams a page reaches. Each may be "disguised": its dictionary says
+# /Subtype /Image (which only an image XObject's may mean), a reader that trusts a stream's own
+# label would skip it — pdfium still loads it as a font, a CMap, a profile or an appearance.
+_LABEL = b"/Subtype /Image /Width 1 /Height 1 "
+
+
+def _bomb_stream(extra: bytes = b"", *, disguised: bool = False, expanded: int = 1 << 30) -> bytes:
+    return stream((_LABEL if disguised else b"") + extra + b"/Filter /FlateDecode", deflate_bomb(expanded))
+
+
+_TEXT = stream(b"", b"BT /F1 12 Tf 72 720 Td (Ho so) Tj ET")
+
+
+@functools.lru_cache(maxsize=None)
+def pdf_font_file_bomb(key: bytes = b"/FontFile2", *, disguised: bool = False) -> bytes:
+    """A TrueType (FontFile2) or CFF (FontFile3) font program that inflates to 1 GiB."""
+    font = (b"<< /Type /Font /Subtype /TrueType /BaseFont /Dep /FirstChar 32 /LastChar 126 "
+            b"/Widths [" + b"500 " * 95 + b"] /FontDescriptor 6 0 R >>")
+    descriptor = (b"<< /Type /FontDescriptor /FontName /Dep /Flags 32 /FontBBox [0 0 1000 1000] /ItalicAngle 0 "
+                  b"/Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 " + key + b" 7 0 R >>")
+    program = _bomb_stream(b"/Subtype /Type1C " if key == b"/FontFile3" and not disguised else b"",
+                           disguised=disguised)
+    return pdf_with_page(content=_TEXT, resources=b"<< /Font << /F1 5 0 R >> >>",
+                         more={5: font, 6: descriptor, 7: program})
+
+
+@functools.lru_cache(maxsize=None)
+def pdf_to_unicode_bomb(*, disguised: bool = False) -> bytes:
+    """A font's ToUnicode CMap that inflates to 1 GiB (text extraction reads it)."""
+    font = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 5 0 R >>"
+    return pdf_with_page(content=_TEXT, resources=b"<< /Font << /F1 6 0 R >> >>",
+                         more={5: _bomb_stream(disguised=disguised), 6: font})
+
+
+@functools.lru_cache(maxsize=None)
+def pdf_pattern_bomb(*, disguised: bool = False) -> bytes:
+    """A tiling pattern whose cell (a content stream) inflates to 1 GiB."""
+    pattern = _bomb_stream(b"/PatternType 1 /PaintType 1 /TilingType 1 /BBox [0 0 10 10] /XStep 10 /YStep 10 "
+                           b"/Resources << >> ", disguised=disguised)
+    return pdf_with_page(content=stream(b"", b"/Pattern cs /P1 scn 0 0 595 842 re f"),
+                         resources=b"<< /Pattern << /P1 5 0 R >> >>", more={5: pattern})
+
+
+@functools.lru_cache(maxsize=None)
+def pdf_annotation_appearance_bomb(*, disguised: bool = False) -> bytes:
+    """An annotation whose normal appearance (a form XObject) inflates to 1 GiB."""
+    objects = _catalog_and_page(b"3 0 R", 1)
+    objects[3] = _page(2, extra=b"/Resources << >> /Contents 4 0 R /Annots [5 0 R] ")
+    objects[4] = stream(b"", b"q Q")
+    objects[5] = b"<< /Type /Annot /Subtype /Square /Rect [100 100 200 200] /AP << /N 6 0 R >> >>"
+    objects[6] = _bomb_stream(b"/Type /XObject /BBox [0 0 100 100] " if not disguised else b"", disguised=disguised)
+    return pdf_from_objects(objects)
+
+
+@functools.lru_cache(maxsize=None)
+def pdf_icc_profile_bomb(*, disguised: bool = False) -> bytes:
+    """An ICCBased colour space whose profile inflates to 1 GiB."""
+    return pdf_with_page(content=stream(b"", b"/CS0 cs 0.5 sc 0 0 595 842 re f"),
+                         resources=b"<< /ColorSpace << /CS0 [/ICCBased 5 0 R] >> >>",
+                         more={5: _bomb_stream(b"/N 1 ", disguised=disguised)})
+
+
+@functools.lru_cache(maxsize=None)
+def pdf_inherited_resources_bomb() -> bytes:
+    """The font bomb in /Resources of the /Pages node, which the page inherits (not in its own dictionary)."""
+    data = pdf_font_file_bomb(disguised=True)
+    objects = {1: b"<< /Type /Catalog /Pages 2 0 R >>",
+               2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 /Resources << /Font << /F1 5 0 R >> >> >>",
+               3: _page(2, extra=b"/Contents 4 0 R "), 4: _TEXT}
+    for number in (5, 6, 7):
+        start = data.index(b"\n%d 0 obj\n" % number) + len(b"\n%d 0 obj\n" % number)
+        objects[number] = data[start:data.index(b"\nendobj\n", start)]
+    return pdf_from_objects(objects)
+
+
+def pdf_with_object_stream(objects: dict[int, bytes], in_stream: dict[int, bytes], *, container: int,
+                           padding: int = 0, root: int = 1) -> bytes:
+    """A PDF 1.5 file: `objects` written as usual, `in_stream` packed into object stream `container`
+    (FlateDecode; `padding` spaces after its objects), found through a cross-reference stream."""
+    offsets, body = [], b""
+    for number, text in sorted(in_stream.items()):
+        offsets.append(b"%d %d" % (number, len(body)))
+        body += text + b"\n"
+    head = b" ".join(offsets) + b"\n"
+    packed = head + body
+    if padding:
+        c = zlib.compressobj(9)
+        data = c.compress(packed) + c.flush(zlib.Z_FULL_FLUSH)
+        data += deflate_bomb(padding)[2:-4]  # the bomb's deflate blocks, after our objects
+        adler, chunk = zlib.adler32(packed), b" " * (1 << 20)
+        for _ in range(padding >> 20):
+            adler = zlib.adler32(chunk, adler)
+        data += struct.pack(">I", adler)
+    else:
+        data = zlib.compress(packed)
+    everything = dict(objects)
+    everything[container] = stream(b"/Type /ObjStm /N %d /First %d /Filter /FlateDecode" % (len(in_stream), len(head)),
+                                   data)
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    xref_number = max([*everything, *in_stream]) + 1
+    size = xref_number + 1
+    entries: dict[int, tuple[int, int, int]] = {}
+    for number in sorted(everything):
+        entries[number] = (1, len(out), 0)
+        out += b"%d 0 obj\n" % number + everything[number] + b"\nendobj\n"
+    for index, number in enumerate(sorted(in_stream)):
+        entries[number] = (2, container, index)
+    entries[xref_number] = (1, len(out), 0)
+    rows = b"".join(struct.pack(">BIH", *entries.get(n, (0, 0, 65535))) for n in range(size))
+    out += b"%d 0 obj\n" % xref_number + stream(b"/Type /XRef /Size %d /W [1 4 2] /Root %d 0 R" % (size, root), rows)
+    out += b"\nendobj\nstartxref\n%d\n%%%%EOF\n" % entries[xref_number][1]
+    return bytes(out)
+
+
+@functools.lru_cache(maxsize=None)
+def pdf_object_stream_bomb(expanded: int = 1 << 30) -> bytes:
+    """The page's font dictionary in an object stream that, after it, inflates to `expanded` spaces."""
+    font = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+    objects = _catalog_and_page(b"3 0 R", 1)
+    objects[3] = _page(2, extra=b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R ")
+    objects[4] = _TEXT
+    return pdf_with_object_stream(objects, {5: font}, container=6, padding=expanded)
+
+
+@functools.lru_cache(maxsize=None)
+def pdf_xref_stream_bomb(expanded: int = 1 << 30) -> bytes:
+    """A cross-reference stream that inflates to `expanded` bytes: read when the file is opened."""
+    good = pdf_object_stream_bomb(1 << 20)
+    at = good.rindex(b"startxref")
+    start = good.rindex(b" 0 obj\n", 0, at)
+    start = good.rindex(b"\n", 0, start) + 1
+    number = int(good[start:good.index(b" ", start)])
+    bomb = stream(b"/Type /XRef /Size %d /W [1 4 2] /Root 1 0 R /Filter /FlateDecode" % (number + 1),
+                  deflate_bomb(expanded))
+    return good[:start] + b"%d 0 obj\n" % number + bomb + b"\nendobj\nstartxref\n%d\n%%%%EOF\n" % start
+
+
 def pdf_image_bomb(width: int = 60_000, height: int = 60_000) -> bytes:
     """A normal page drawing a gray image XObject that claims width × height pixels (3.6 Gpx)."""
     pixels = zlib.compress(b"\xff" * 1024)
@@ -242,6 +379,30 @@ def tiff_frames(frames: int, *, width: int = 2480, height: int = 3508, damaged_t
         out += _ifd([(256, _LONG, 1, width), (257, _LONG, 1, height), (258, _SHORT, 1, 1), (259, _SHORT, 1, 4),
                      (262, _SHORT, 1, 0), (273, _LONG, len(strips), broken_at if last and damaged_tail else offsets_at),
                      (278, _LONG, 1, rows), (279, _LONG, len(strips), counts_at), (284, _SHORT, 1, 1)], next_ifd)
+    return bytes(out)
+
+
+def tiff_odd_tags(*, damaged: bool = False) -> bytes:
+    """A blank A4 page (150 dpi, G4) as some scanners write it: ResolutionUnit with two values
+    (Pillow warns "Metadata Warning, tag 296 had too many entries"), private tags 40000 and 65000
+    (libtiff's "Unknown field with tag …"). `damaged`: its strips lie past the end of the file."""
+    strips, rows = _blank_g4_page(1240, 1754)
+    out = bytearray(b"II*\x00\x00\x00\x00\x00")
+    offsets = []
+    for strip in strips:
+        offsets.append(len(out) + ((1 << 24) if damaged else 0))
+        out += strip
+    offsets_at = len(out)
+    out += struct.pack(f"<{len(strips)}I", *offsets)
+    counts_at = len(out)
+    out += struct.pack(f"<{len(strips)}I", *(len(s) for s in strips))
+    pair_at = len(out)
+    out += b"\x01\x00\x02\x00"
+    struct.pack_into("<I", out, 4, len(out))
+    out += _ifd([(256, _LONG, 1, 1240), (257, _LONG, 1, 1754), (258, _SHORT, 1, 1), (259, _SHORT, 1, 4),
+                 (262, _SHORT, 1, 0), (273, _LONG, len(strips), offsets_at), (278, _LONG, 1, rows),
+                 (279, _LONG, len(strips), counts_at), (284, _SHORT, 1, 1), (296, _SHORT, 2, pair_at),
+                 (40000, _SHORT, 2, pair_at), (65000, 7, 4, 0x41414141)], 0)
     return bytes(out)
 
 

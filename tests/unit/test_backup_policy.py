@@ -84,3 +84,12 @@ def test_a_changed_truncated_renamed_or_foreign_copy_does_not_open():
             b"".join(open_sealed(io.BytesIO(stream), k, name))
     with pytest.raises(BackupKeyError):
         BackupKey.from_spec("c2hvcnQ=")
+
+
+def test_the_floor_follows_the_profile_unless_set_apart():
+    from archive.services.backup_policy import jurisdiction_of
+
+    assert jurisdiction_of("", "tp-hcm") == "tp-hcm" and floor_for(jurisdiction_of("", "tp-hcm")).months_after_newer == 3
+    assert jurisdiction_of("", "binh-tan") == "national"  # a profile without a floor of its own
+    assert jurisdiction_of("", "neutral") == "national"
+    assert jurisdiction_of("ha-noi", "tp-hcm") == "ha-noi"  # ARCHIVE_BACKUP_JURISDICTION wins

@@ -152,8 +152,8 @@ def test_upload_several_files_and_watch_them_reach_indexed(new_page, site, tesse
 
     page.get_by_role("link", name="Mở hồ sơ").click()
     page.wait_for_url(re.compile(r"/ho-so/NV002$"))
-    assert page.locator("table.docs tr[data-document]").count() == 5
-    assert page.locator("table.docs .state-indexed").count() == 5
+    assert page.locator("#documents tr[data-document]").count() == 5
+    assert page.locator("#documents .state-indexed").count() == 5
 
 
 def test_admin_revokes_a_user_who_then_cannot_log_in(new_page):

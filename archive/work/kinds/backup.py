@@ -18,29 +18,17 @@ and tomorrow's run tries again); when none succeeds it is retried like any trans
 from __future__ import annotations
 
 import shutil
-import time
 
 from archive.context import Context
 from archive.services import audit
 from archive.errors import ArchiveError
 from archive.services.backup_status import BACKUP_KIND, RUN_ACTION, proven_sets, target_urls
 from archive.services.backups import run_backup
-from archive.work.contract import Finish, JobInfo, JobKind, Lease, PermanentFailure
+from archive.work.contract import Finish, Heartbeat, JobInfo, JobKind, Lease, PermanentFailure
 from storage import owned_prefix
 
 SCHEDULED_ACTOR = "system:backup"
 
-
-class _Heartbeat:
-    """lease.renew() at most every quarter lease: the service calls it once a second or more."""
-
-    def __init__(self, lease: Lease, lease_seconds: int) -> None:
-        self.lease, self.every, self.last = lease, max(1.0, lease_seconds / 4), time.monotonic()
-
-    def __call__(self) -> None:
-        if time.monotonic() - self.last >= self.every:
-            self.lease.renew()
-            self.last = time.monotonic()
 
 
 class BackupKind(JobKind):
@@ -57,7 +45,7 @@ class BackupKind(JobKind):
             protected = proven_sets(uow.session)
         try:
             report = run_backup(ctx, actor_name=actor, full=bool(full) if full is not None else None, job_id=job.id,
-                                protected=protected, keep_alive=_Heartbeat(lease, ctx.settings.job_lease_seconds))
+                                protected=protected, keep_alive=Heartbeat(lease, ctx.settings.job_lease_seconds))
         except ArchiveError as exc:  # no key, a tool missing, a bad setting: running again will not help
             raise PermanentFailure(str(exc)) from exc
         failed = [t for t in report.targets if not t.ok]

@@ -5,6 +5,9 @@ Touches: the document's row (state processing → indexing, or queued / failed w
 and its pages, which are replaced, never appended, so a re-run after a crash cannot duplicate
 them. Reads the original through the object store into a temp file (removed in every case),
 renews the lease after each page, and wakes the index consumer when done.
+With `archival_copies` on, the same tesseract run also gives each OCR'd page's invisible text
+layer: stored as `ocr_layer` derivatives (plus the deskew geometry) for the `archival` follow-up,
+and the TT 05/2025 fields the OCR reads unambiguously (số/ký hiệu, ngày) prefill the empty ones.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from sqlalchemy.orm import Session
 from archive.context import Context
 from archive.domain import EXTRACT_KIND, INDEX_KIND, DocumentState
 from archive.models import Document, Page
+from archive.services import archival, document_description
 from archive.work.contract import Finish, JobInfo, JobKind, Lease, PermanentFailure
 from ingest import ExtractOptions, InvalidUpload, PageText, extract_pages, kind_of_content_type
 from storage import local_copy
@@ -34,7 +38,8 @@ class ExtractKind(JobKind):
         s = ctx.settings
         opts = ExtractOptions(lang=s.ocr_language, dpi=s.ocr_dpi, text_layer_min_chars=s.text_layer_min_chars,
                               max_pages=s.max_pages, max_image_pixels=s.max_image_pixels,
-                              max_stream_bytes=s.max_stream_bytes)
+                              max_stream_bytes=s.max_stream_bytes, text_layer=s.archival_copies,
+                              tmp_dir=s.tmp_dir)
         pages: list[PageText] = []
         try:
             kind = kind_of_content_type(content_type)
@@ -44,6 +49,9 @@ class ExtractKind(JobKind):
                     lease.renew()
         except InvalidUpload as exc:
             raise PermanentFailure(str(exc)) from exc
+        layers = [(p.number, p.layer_pdf, p.geometry) for p in pages if p.layer_pdf and p.geometry]
+        store_layers = archival.store_text_layers(ctx, sha256, layers) if s.archival_copies else None
+        prefill = document_description.prefill_from_text("\n".join(p.text for p in pages[:2]))
 
         def apply(session: Session) -> None:
             session.execute(delete(Page).where(Page.document_id == doc_id))
@@ -51,6 +59,10 @@ class ExtractKind(JobKind):
                                  source=p.source) for p in pages)
             doc = session.get(Document, doc_id)
             doc.page_count, doc.state, doc.error = len(pages), DocumentState.INDEXING.value, None
+            if store_layers is not None:
+                store_layers(session)
+            if prefill:
+                doc.description = document_description.merge_prefill(doc.description or {}, prefill)
 
         return Finish(apply=apply, result={"pages": len(pages)}, wake=(INDEX_KIND,))
 
