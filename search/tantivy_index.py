@@ -21,6 +21,8 @@ from typing import Callable, Sequence, TypeVar
 
 import tantivy
 
+from search.tantivy_beside import beside
+
 from search.highlight import excerpt
 from search.plan import FACET_SIZE, KIND_FIELD, PAGE_KIND, SearchPlan, plan_people, plan_search
 from search.port import (
@@ -183,6 +185,8 @@ class TantivyIndex:
         index.reload()
         ranked, matching = queries(self.schema, plan)
         searcher = index.searcher()
+        counting = beside(searcher.aggregate, matching,
+                                 {f: {"terms": {"field": f, "size": FACET_SIZE}} for f in plan.facets}) if plan.facets else None
         res = run(searcher, ranked, plan, limit=plan.limit, offset=plan.offset)
         hits = []
         if plan.limit > 0:
@@ -196,9 +200,8 @@ class TantivyIndex:
                     snippet=excerpt(doc["text_exact"][0], plan.highlight_terms),
                 ))
         facets: dict[str, dict[str, int]] = {}
-        if plan.facets:
-            aggs = {f: {"terms": {"field": f, "size": FACET_SIZE}} for f in plan.facets}
-            result = searcher.aggregate(matching, aggs)
+        if counting is not None:
+            result = counting.result()
             for f in plan.facets:
                 facets[f] = {b["key"]: int(b["doc_count"]) for b in result.get(f, {}).get("buckets", [])}
         return SearchResult(total=int(res.count), hits=hits, facets=facets)

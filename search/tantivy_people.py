@@ -18,6 +18,8 @@ from typing import Any
 
 import tantivy
 
+from search.tantivy_beside import beside
+
 from search.plan import EXACT_PEOPLE_DOCS, FACET_SIZE, KIND_FIELD, PAGE_KIND, RECORD_KIND, PeoplePlan, SearchPlan
 from search.people import Person, Seen, group_in_order, page_match, person_hit
 from search.port import PeopleResult
@@ -76,16 +78,13 @@ def _counts(searcher: tantivy.Searcher, matching: tantivy.Query, plan: SearchPla
 
 
 def _page_counts(searcher: tantivy.Searcher, schema: tantivy.Schema, matching: tantivy.Query,
-                 people: list[Person]) -> None:
-    """Each person's matching pages and whether their record matched, in one small aggregation
-    (the matching query narrowed to their `person` values: cheaper than a filter aggregation)."""
-    query = tantivy.Query.boolean_query([(_MUST, matching), (_MUST, _in(schema, [p.key for p in people]))])
-    result = searcher.aggregate(query, {"p": {"terms": {"field": PERSON, "size": len(people)},
+                 keys: list[int]) -> dict[int, dict[str, int]]:
+    """Each person's matching documents by kind (pages, record), in one small aggregation (the
+    matching query narrowed to their `person` values: cheaper than a filter aggregation)."""
+    query = tantivy.Query.boolean_query([(_MUST, matching), (_MUST, _in(schema, keys))])
+    result = searcher.aggregate(query, {"p": {"terms": {"field": PERSON, "size": len(keys)},
                                               "aggs": {"k": {"terms": {"field": KIND_FIELD}}}}})
-    by_key = {b["key"]: {k["key"]: int(k["doc_count"]) for k in b["k"]["buckets"]} for b in result["p"]["buckets"]}
-    for p in people:
-        kinds = by_key.get(p.key, {})
-        p.match_count, p.record_matched = kinds.get(PAGE_KIND, 0), kinds.get(RECORD_KIND, 0) > 0
+    return {b["key"]: {k["key"]: int(k["doc_count"]) for k in b["k"]["buckets"]} for b in result["p"]["buckets"]}
 
 
 def _top_people(searcher: tantivy.Searcher, ranked: tantivy.Query, plan: SearchPlan, need: int,
@@ -147,10 +146,14 @@ def search_people(index: tantivy.Index, schema: tantivy.Schema, plan: PeoplePlan
     if documents == 0:
         return PeopleResult(total=0, hits=[], facets={f: {} for f in base.facets})
     exact = documents <= EXACT_PEOPLE_DOCS
-    total, facets = _counts(searcher, matching, base, exact)
+    # the counts run on the second core while this thread gathers the page of people (tantivy
+    # releases the GIL inside a search): their costs overlap instead of adding up
+    counting = beside(_counts, searcher, matching, base, exact)
     people = [Person(key, seen) for key, seen in list(order.items())[base.offset:need]]
-    if people:
-        _page_counts(searcher, schema, matching, people)
+    by_key = _page_counts(searcher, schema, matching, [p.key for p in people]) if people else {}
+    for p in people:
+        kinds = by_key.get(p.key, {})
+        p.match_count, p.record_matched = kinds.get(PAGE_KIND, 0), kinds.get(RECORD_KIND, 0) > 0
     best = _best_pages(searcher, schema, ranked, people, plan.pages_per_person,
                        sorted_=base.sort is not None) if plan.pages_per_person else {}
     hits = []
@@ -163,6 +166,7 @@ def search_people(index: tantivy.Index, schema: tantivy.Schema, plan: PeoplePlan
         fields = _fields(searcher.doc(p.representative.address))
         hits.append(person_hit(fields, score=p.score, match_count=p.match_count, record_matched=p.record_matched,
                                matched=matched))
+    total, facets = counting.result()
     return PeopleResult(total=total, hits=hits, facets=facets, exact=exact)
 
 
