@@ -281,10 +281,14 @@ from archive import cli_retention  # noqa: E402 — retention rules/set-rule/app
 cli_retention.register(app)
 from archive import cli_profile  # noqa: E402 — profile show/due, calendar list/set/remove
 cli_profile.register(app)
+from archive import cli_deadlines  # noqa: E402 — deadlines list (Cảnh báo hạn, issue 17)
+cli_deadlines.register(app)
 from archive import cli_dossier  # noqa: E402 — dossier export/import (BagIt packages)
 cli_dossier.register(app)
 from archive import cli_archival  # noqa: E402 — doc archival (PDF/A-2b copy), doc describe (TT 05/2025)
 cli_archival.register(doc_app)
+from archive import cli_accounts  # noqa: E402 — user list/unlock (account list, issue 11)
+cli_accounts.register(cli_admin.user_app)
 
 
 def main() -> None:

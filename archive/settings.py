@@ -94,6 +94,8 @@ class Settings(BaseSettings):
     # jurisdiction profile (quy định địa phương), issue 17: archive/profiles/<name>.toml — deadlines,
     # report dates, account model; `neutral` has none of a province's own
     profile: str = "neutral"
+    # Cảnh báo hạn (issue 17): a deadline not yet met is "due soon" this many working days ahead
+    deadline_warn_days: int = Field(default=5, ge=0, le=60)
 
     # archival copies (bản lưu trữ PDF/A-2b, TT 05/2025), issue 14: archive/services/archival.py, job "archival"
     archival_copies: bool = True  # keep each OCR'd page's text layer and make a PDF/A-2b copy after extraction

@@ -10,6 +10,7 @@ from archive.api import routes_fixity  # fixity cycle: report JSON/CSV, pass on 
 from archive.api import routes_dossier_package  # dossier packages: BagIt export / import (issue 14)
 from archive.api import routes_rules  # jurisdiction profile, deadlines, swap days (issue 17)
 from archive.api import routes_archival  # PDF/A-2b archival copies, TT 05/2025 description (issue 14)
+from archive.api import routes_deadlines  # Cảnh báo: deadlines from record events, unit rates (issue 17)
 from archive.api.deps import RequestGuard
 from archive.api.errors import install_error_handlers
 
@@ -24,4 +25,5 @@ def install_api(app: FastAPI) -> None:
     app.include_router(routes_fixity.router, prefix="/api/v1")
     app.include_router(routes_dossier_package.router, prefix="/api/v1")
     app.include_router(routes_rules.router, prefix="/api/v1")
+    app.include_router(routes_deadlines.router, prefix="/api/v1")
     app.include_router(routes_archival.router, prefix="/api/v1")

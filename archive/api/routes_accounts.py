@@ -7,7 +7,7 @@ asking a service (own account, units, catalogs) take `UsableActorDep`, which ref
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from archive.api.deps import ActorDep, ContainerDep, client_ip, get_actor
 from archive.errors import InvalidInput
-from archive.services import accounts, catalogs, units
+from archive.services import account_list, accounts, catalogs, recent_uploads, units
 from archive.services.access import Actor, refuse_pending
 
 router = APIRouter()
@@ -91,7 +91,7 @@ def _naive_utc(dt: datetime | None) -> datetime | None:
     if dt is None or dt.tzinfo is None:
         return dt
     try:
-        return dt.astimezone(timezone.utc).replace(tzinfo=None)
+        return dt.astimezone(UTC).replace(tzinfo=None)
     except OverflowError:  # year 1 at +01:00 has no UTC time
         raise InvalidInput("Thời hạn tài khoản không hợp lệ.") from None
 
@@ -185,6 +185,28 @@ def reset_password(username: str, body: ResetIn, c: ContainerDep, actor: ActorDe
 @router.post("/users/{username}/tokens", status_code=201, tags=["users"])
 def create_token(username: str, body: TokenIn, c: ContainerDep, actor: ActorDep) -> dict:
     return {"token": accounts.create_api_token(c, actor, username, days=body.days, name=body.name)}
+
+
+# -- account list, unlock, my uploads (issue 11, items 4 and 5) -------------------------------
+@router.get("/users", tags=["users"])
+def list_users(c: ContainerDep, actor: UsableActorDep, unit: str = "", role: str = "", locked: bool | None = None,
+               expired: bool | None = None, revoked: bool | None = None) -> dict:
+    """Accounts whose home unit is inside the caller's ADMINISTER scope, filtered (at most 500)."""
+    found = account_list.list_accounts(c, actor, account_list.AccountFilter(
+        unit_code=unit.strip(), role=role.strip(), locked=locked, expired=expired, revoked=revoked))
+    return {"users": [u.to_dict() for u in found.accounts], "truncated": found.truncated}
+
+
+@router.post("/users/{username}/unlock", tags=["users"])
+def unlock(username: str, c: ContainerDep, actor: ActorDep) -> dict:
+    return accounts.unlock_user(c, actor, username).to_dict()
+
+
+@router.get("/me/uploads", tags=["documents"])
+def my_uploads(c: ContainerDep, actor: UsableActorDep, limit: int = recent_uploads.DEFAULT_LIMIT) -> list[dict]:
+    """The caller's recent uploads, newest first, with their pipeline state (Đang xử lý)."""
+    return [r.document.to_dict() | {"error": r.error, "uploaded_at": r.uploaded_at.isoformat() + "Z"}
+            for r in recent_uploads.recent_uploads(c, actor, limit=limit)]
 
 
 @router.get("/catalogs/{catalog}", tags=["catalogs"])

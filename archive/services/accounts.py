@@ -24,11 +24,27 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from archive.context import Context
-from archive.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated, shown
+from archive.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    Unauthenticated,
+    shown,
+)
 from archive.models import AccessToken, RoleGrant, Staff, Unit, User, utcnow
 from archive.services import audit
-from archive.services.access import (Action, Actor, Grant, Role, check_account, check_clearance, check_staff,
-                                     check_unit, refuse_pending)
+from archive.services.access import (
+    Action,
+    Actor,
+    Grant,
+    Role,
+    check_account,
+    check_clearance,
+    check_staff,
+    check_unit,
+    refuse_pending,
+)
 from archive.services.passwords import hash_password, verify_password
 
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,63}")  # fullmatch: `$` would let "an\n" through
@@ -393,3 +409,16 @@ def ensure_first_admin(c: Context, *, username: str, password: str, root_code: s
     create_user(c, cli_actor(), username=username, password=password, unit_code=root_code, role=Role.ADMIN.value,
                 full_name="Quản trị hệ thống", clearance=2, must_change_password=False)
     return True
+
+
+def unlock_user(c: Context, actor: Actor, username: str) -> UserView:
+    """Lift a lockout (mở khoá) after repeated wrong passwords; the password itself is unchanged."""
+    with c.uow() as uow:
+        s = uow.session
+        user = check_account(s, actor, _user(s, username))
+        before = user.locked_until
+        user.locked_until, user.failed_logins = None, 0
+        audit.append(s, actor=actor.name, ip=actor.ip, action="user.unlock", target_type="user", target_id=username,
+                     details={"locked_until": before})
+        uow.commit()
+        return _view(s, user)

@@ -136,7 +136,9 @@
         if (!pollTimer) pollTimer = window.setTimeout(poll, 1000);
         dossierLink.href = "/ho-so/" + encodeURIComponent(body.staff_code);
       } else {
-        setState(row, "upload_failed", msg["state.upload_failed"], body && body.detail ? body.detail : "");
+        // the error table's sentence, or one naming the file (never a bare status or a library's text)
+        setState(row, "upload_failed", msg["state.upload_failed"],
+                 body && body.detail ? body.detail : msg["upload.file_failed"].replace("{file}", item.file.name));
       }
       next();
     };
@@ -165,12 +167,36 @@
     });
   }
 
+  // How each final state counts in the summary. "needs review" has no state yet: when the
+  // pipeline gains one (e.g. OCR below a confidence floor), list it in REVIEW_STATES.
+  var OK_STATES = ["indexed"], FAILED_STATES = ["failed", "upload_failed"], REVIEW_STATES = [];
+
+  function tally() {
+    var n = { ok: 0, failed: 0, review: 0 };
+    Array.prototype.forEach.call(rows.querySelectorAll("tr[data-state]"), function (row) {
+      var s = row.getAttribute("data-state");
+      if (OK_STATES.indexOf(s) >= 0) n.ok++;
+      else if (FAILED_STATES.indexOf(s) >= 0) n.failed++;
+      else if (REVIEW_STATES.indexOf(s) >= 0) n.review++;
+    });
+    return n;
+  }
+
   function finished() {
     var pending = rows.querySelectorAll("tr[data-state=waiting], tr[data-state=uploading]").length;
     if (pending || Object.keys(watching).length) return;
-    summary.classList.remove("error");
-    text(summary, msg["upload.all_done"]);
-    if (dossierLink.getAttribute("href") !== "#") doneBox.classList.remove("hidden");
+    var n = tally();
+    var bad = n.failed > 0 || n.review > 0;
+    var line = !bad ? msg["upload.all_done"]
+      : msg["upload.done_with_failures"].replace("{ok}", n.ok).replace("{failed}", n.failed);
+    if (n.review) line += " " + msg["upload.needs_review"].replace("{n}", n.review);
+    summary.classList.toggle("error", bad);
+    summary.classList.toggle("success", !bad);
+    summary.setAttribute("data-ok", n.ok);
+    summary.setAttribute("data-failed", n.failed);
+    summary.setAttribute("data-review", n.review);
+    text(summary, line);
+    if (n.ok && dossierLink.getAttribute("href") !== "#") doneBox.classList.remove("hidden");
   }
 
   // Rows rendered by the server (the no-script fallback) are watched too.
@@ -187,10 +213,35 @@
     summary.classList.remove("error");
     if (!staffCode) { summary.classList.add("error"); text(summary, msg["upload.need_staff"]); staffInput.focus(); return; }
     if (!chosen.length) { summary.classList.add("error"); text(summary, msg["upload.need_files"]); input.focus(); return; }
+    var submit = document.getElementById("upload-submit");
+    submit.disabled = true;
+    // Look the dossier up again right before sending: no file leaves the browser for a staff
+    // code that is unknown, out of scope, or could not be checked.
+    getJSON("/tai-len/can-bo?ma=" + encodeURIComponent(staffCode), function (status, body) {
+      submit.disabled = false;
+      if (status === 401) { sessionExpired(); return; }
+      if (status !== 200 || !body) {
+        var reason = body && body.detail ? body.detail : msg["upload.network_error"];
+        summary.classList.add("error");
+        summary.classList.remove("success");
+        text(summary, msg["upload.not_sent"].replace("{reason}", reason));
+        staffFound.classList.add("error");
+        text(staffFound, reason);
+        staffInput.focus();
+        return;  // the chosen files stay chosen: fix the code and send again
+      }
+      staffFound.classList.remove("error");
+      text(staffFound, body.full_name + " — " + body.unit_name + " (" + body.status + ")");
+      send(staffCode, docType);
+    });
+  });
+
+  function send(staffCode, docType) {
     var queue = chosen.slice();
     chosen = [];
     text(count, "");
     text(summary, "");
+    summary.classList.remove("error", "success");
     doneBox.classList.add("hidden");
     var active = 0;
     function next() {
@@ -202,5 +253,5 @@
       if (!active && !queue.length && !pollTimer) finished();
     }
     next();
-  });
+  }
 })();

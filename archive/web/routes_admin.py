@@ -19,7 +19,8 @@ from fastapi.responses import RedirectResponse, Response
 from archive.bootstrap import Container
 from archive.catalog_seed import SEED
 from archive.errors import Conflict, InvalidInput, NotFound
-from archive.services import accounts, catalogs, units
+from archive.models import utcnow
+from archive.services import account_list, accounts, catalogs, units
 from archive.services.access import Action, Actor, Role, require
 from archive.services.passwords import MIN_LENGTH
 from archive.web import security
@@ -103,7 +104,8 @@ def revoke_delegation(unit_code: str, to_unit_code: str, request: Request, c: Co
 
 # -- accounts ------------------------------------------------------------------
 def _users_page(request: Request, c: Container, actor: Actor, *, form: dict | None = None,
-                error: str | None = None, status: int = 200, username: str | None = None) -> Response:
+                error: str | None = None, status: int = 200, username: str | None = None,
+                card_error: str | None = None) -> Response:
     require(actor, Action.ADMINISTER)
     username = (request.query_params.get("u", "") if username is None else username).strip()
     found, find_error = None, None
@@ -112,11 +114,38 @@ def _users_page(request: Request, c: Container, actor: Actor, *, form: dict | No
             found = accounts.get_user(c, actor, username)
         except FORM_ERRORS as exc:
             find_error = str(exc)
+    listing, list_filter, list_error = _account_list(request, c, actor)
     return render(request, "admin_users.html", {
-        "tab": "users", "units": units.list_units(c, actor), "roles": [r.value for r in Role],
+        "tab": "users", "units": units.list_units(c, actor), "roles": [r.value for r in ROLES_LEAST_FIRST],
+        "default_role": ROLES_LEAST_FIRST[0].value,
         "form": form or {}, "error": error, "username": username, "found": found, "find_error": find_error,
-        "min_password": MIN_LENGTH,
+        "min_password": MIN_LENGTH, "listing": listing, "list_filter": list_filter, "list_error": list_error,
+        "account_states": ACCOUNT_STATES, "now": utcnow(), "card_error": card_error,
     }, actor=actor, status=status)
+
+
+# The role picker lists the least privileged role first and selects it: a slip of the mouse
+# must not make an administrator. `staff` opens nothing but the holder's own record (no action
+# in ROLE_ACTIONS); the rest by how much they open: unit_head and archivist read and search
+# (plus approve / upload), auditor also downloads and reads the log, hr_officer also reads the
+# protected fields and edits, admin everything.
+ROLES_LEAST_FIRST = (Role.STAFF, Role.UNIT_HEAD, Role.ARCHIVIST, Role.AUDITOR, Role.HR_OFFICER, Role.ADMIN)
+# ?trang_thai= of the account list → the filter it stands for
+ACCOUNT_STATES = {"hoat_dong": {"locked": False, "expired": False, "revoked": False},
+                  "tam_khoa": {"locked": True}, "het_han": {"expired": True}, "thu_hoi": {"revoked": True}}
+
+
+def _account_list(request: Request, c: Container, actor: Actor) -> tuple:
+    q = request.query_params
+    chosen = {"don_vi": q.get("don_vi", "").strip(), "vai_tro": q.get("vai_tro", "").strip(),
+              "trang_thai": q.get("trang_thai", "").strip()}
+    state = ACCOUNT_STATES.get(chosen["trang_thai"], {})
+    try:
+        listing = account_list.list_accounts(c, actor, account_list.AccountFilter(
+            unit_code=chosen["don_vi"], role=chosen["vai_tro"], **state))
+    except FORM_ERRORS as exc:
+        return None, chosen, str(exc)
+    return listing, chosen, None
 
 
 @router.get("/tai-khoan")
@@ -157,6 +186,50 @@ def reset_password(username: str, request: Request, c: ContainerDep, actor: Acto
         return _users_page(request, c, actor, error=str(exc), status=422, username=username)
     return _done(request, f"/quan-tri/tai-khoan?u={quote(username)}",
                  translator(request)("users.reset_done", username=username))
+
+
+@router.post("/tai-khoan/{username}/mo-khoa")
+def unlock_user(username: str, request: Request, c: ContainerDep, actor: ActorDep) -> Response:
+    accounts.unlock_user(c, actor, username)
+    return _done(request, f"/quan-tri/tai-khoan?u={quote(username)}",
+                 translator(request)("users.unlocked", username=username))
+
+
+@router.post("/tai-khoan/{username}/quyen")
+def grant_role(username: str, request: Request, c: ContainerDep, actor: ActorDep, role: Text = "",
+               scope_code: Text = "", expires: Text = "") -> Response:
+    t = translator(request)
+    try:
+        accounts.grant_role(c, actor, username, role=role, scope_code=scope_code,
+                            expires_at=expiry_utc(t, parse_date(t, expires)))
+    except FORM_ERRORS as exc:
+        return _users_page(request, c, actor, card_error=str(exc), status=422, username=username)
+    return _done(request, f"/quan-tri/tai-khoan?u={quote(username)}",
+                 t("users.granted", username=username, role=t.label("role", role), unit=scope_code))
+
+
+@router.post("/tai-khoan/{username}/quyen/{role}/{scope_code}/thu-hep")
+def restrict_role(username: str, role: str, scope_code: str, request: Request, c: ContainerDep,
+                  actor: ActorDep) -> Response:
+    t = translator(request)
+    try:
+        accounts.restrict_role(c, actor, username, role=role, scope_code=scope_code)
+    except FORM_ERRORS as exc:
+        return _users_page(request, c, actor, card_error=str(exc), status=422, username=username)
+    return _done(request, f"/quan-tri/tai-khoan?u={quote(username)}",
+                 t("users.restricted", username=username, role=t.label("role", role), unit=scope_code))
+
+
+@router.post("/tai-khoan/{username}/han")
+def set_expiry(username: str, request: Request, c: ContainerDep, actor: ActorDep, expires: Text = "") -> Response:
+    t = translator(request)
+    try:
+        accounts.set_expiry(c, actor, username, expiry_utc(t, parse_date(t, expires)))
+    except FORM_ERRORS as exc:
+        return _users_page(request, c, actor, card_error=str(exc), status=422, username=username)
+    return _done(request, f"/quan-tri/tai-khoan?u={quote(username)}",
+                 t("users.expiry_set", username=username) if expires.strip() else t("users.expiry_cleared",
+                                                                                    username=username))
 
 
 # -- catalogs ------------------------------------------------------------------

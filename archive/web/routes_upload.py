@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse, Response
 from archive.bootstrap import Container
 from archive.domain import DocumentState
 from archive.errors import ArchiveError
-from archive.services import catalogs, documents, staff
+from archive.services import catalogs, documents, recent_uploads, staff
 from archive.services.access import Action, Actor, require
 from archive.services.views import DocumentView
 from archive.web.deps import ActorDep, ContainerDep, csrf_protect
@@ -31,12 +31,14 @@ router = APIRouter(route_class=WebRoute, dependencies=[Depends(csrf_protect)])
 CLIENT_MESSAGES = ("state.waiting", "state.uploading", "state.upload_failed", "state.queued", "state.processing",
                    "state.indexing", "state.indexed", "state.failed", "upload.duplicate", "upload.need_staff",
                    "upload.need_files", "upload.all_done", "upload.network_error", "upload.session_expired",
-                   "upload.selected")
+                   "upload.selected", "upload.done_with_failures", "upload.needs_review", "upload.not_sent",
+                   "upload.file_failed")
 
 
 def _state_json(t: Translator, d: DocumentView, *, created: bool | None = None) -> dict:
     out = {"id": d.id, "staff_code": d.staff_code, "file_name": d.file_name, "state": d.state,
-           "label": t.label("state", d.state), "error": d.error or "", "page_count": d.page_count,
+           "label": t.label("state", d.state), "error": recent_uploads.shown_error(d.error, d.file_name),
+           "page_count": d.page_count,
            "final": DocumentState(d.state).is_final}
     if created is not None:
         out["created"] = created
@@ -101,7 +103,7 @@ def upload_one(request: Request, c: ContainerDep, actor: ActorDep, file: Annotat
 
 @router.get("/tai-len/trang-thai")
 def upload_states(request: Request, c: ContainerDep, actor: ActorDep,
-                  id: Annotated[list[int], Query()] = []) -> Response:  # noqa: A002, B006
+                  id: Annotated[list[int], Query()] = []) -> Response:  # noqa: B006
     """The pipeline state of each document being watched (at most 100 at a time)."""
     t = translator(request)
     return finish(request, JSONResponse({"documents": [_state_json(t, documents.get_document(c, actor, i))
@@ -115,3 +117,14 @@ def staff_lookup(request: Request, c: ContainerDep, actor: ActorDep, ma: str = "
     t = translator(request)
     return finish(request, JSONResponse({"code": view.code, "full_name": view.full_name, "unit_name": view.unit_name,
                                          "status": t.label("status", view.status)}))
+
+
+@router.get("/tai-len/gan-day")
+def recent_page(request: Request, c: ContainerDep, actor: ActorDep) -> Response:
+    """Đang xử lý: the caller's recent uploads and their states, read back from the server (a reload keeps them)."""
+    rows = recent_uploads.recent_uploads(c, actor)
+    pending = sum(1 for r in rows if not DocumentState(r.document.state).is_final)
+    counts = {"indexed": sum(1 for r in rows if r.document.state == DocumentState.INDEXED.value),
+              "failed": sum(1 for r in rows if r.document.state == DocumentState.FAILED.value), "pending": pending}
+    return render(request, "uploads_recent.html", {"rows": rows, "counts": counts,
+                                                   "refresh_seconds": 5 if pending else 0}, actor=actor)

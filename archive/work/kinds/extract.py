@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from archive.context import Context
 from archive.domain import EXTRACT_KIND, INDEX_KIND, DocumentState
 from archive.models import Document, Page
+from archive.services.recent_uploads import shown_error
 from archive.services import archival, document_description
 from archive.work.contract import Finish, JobInfo, JobKind, Lease, PermanentFailure
 from ingest import ExtractOptions, InvalidUpload, PageText, extract_pages, kind_of_content_type
@@ -73,7 +74,11 @@ class ExtractKind(JobKind):
         self._set_state(session, job, DocumentState.QUEUED, None)
 
     def on_fail(self, session: Session, job: JobInfo, reason: str) -> None:
-        self._set_state(session, job, DocumentState.FAILED, reason)
+        # what every door shows is one Vietnamese sentence naming the file; the raw reason stays on
+        # the job row (last_error) for operators
+        doc = session.get(Document, job.document_id)
+        shown = shown_error(reason, doc.file_name) if doc is not None else reason
+        self._set_state(session, job, DocumentState.FAILED, shown)
 
     @staticmethod
     def _set_state(session: Session, job: JobInfo, state: DocumentState, error: str | None) -> None:
