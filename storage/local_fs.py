@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import tempfile
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator, TypeVar
@@ -99,15 +100,13 @@ class LocalFsStore:
         os.replace(tmp, target)
         fsync_dir(target.parent)
 
-    # -- port ----------------------------------------------------------------
-    @_storage_errors
-    def put_stream(
-        self, stream: BinaryIO, *, content_type: str = "application/octet-stream",
-        expected_sha256: str | None = None,
-    ) -> ObjectInfo:
+    @contextmanager
+    def _spooled(self, stream: BinaryIO, prefix: str) -> Iterator[tuple[str, str, int]]:
+        """The stream written and fsynced under tmp/: (temp name, SHA-256, size); the temp file is
+        removed when the block ends, unless the block linked or renamed it into place."""
         digest = hashlib.sha256()
         size = 0
-        fd, tmp_name = tempfile.mkstemp(dir=self.root / "tmp", prefix="put-")
+        fd, tmp_name = tempfile.mkstemp(dir=self.root / "tmp", prefix=prefix)
         try:
             with os.fdopen(fd, "wb") as out:
                 while chunk := stream.read(_CHUNK):
@@ -116,7 +115,20 @@ class LocalFsStore:
                     size += len(chunk)
                 out.flush()
                 os.fsync(out.fileno())
-            key = digest.hexdigest()
+            yield tmp_name, digest.hexdigest(), size
+        finally:
+            try:
+                os.unlink(tmp_name)
+            except FileNotFoundError:
+                pass
+
+    # -- port ----------------------------------------------------------------
+    @_storage_errors
+    def put_stream(
+        self, stream: BinaryIO, *, content_type: str = "application/octet-stream",
+        expected_sha256: str | None = None,
+    ) -> ObjectInfo:
+        with self._spooled(stream, "put-") as (tmp_name, key, size):
             if expected_sha256 is not None and expected_sha256 != key:
                 raise ObjectCorrupted(f"expected sha256 {expected_sha256}, got {key}")
             target = self._path(key)
@@ -132,11 +144,6 @@ class LocalFsStore:
             fsync_dir(target.parent)
             self._write_meta(key, {"content_type": content_type, "size": size})
             return ObjectInfo(key=key, size=size, content_type=content_type, created=True)
-        finally:
-            try:
-                os.unlink(tmp_name)
-            except FileNotFoundError:
-                pass
 
     @_storage_errors
     def put_file(self, path: Path, *, sha256: str, content_type: str = "application/octet-stream") -> ObjectInfo:
@@ -249,19 +256,9 @@ class LocalFsStore:
         the content they protect; it is not a deletion or a change of that content).
         """
         target = self._path(key)
-        digest = hashlib.sha256()
-        size = 0
-        fd, tmp_name = tempfile.mkstemp(dir=self.root / "tmp", prefix="repair-")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                while chunk := stream.read(_CHUNK):
-                    digest.update(chunk)
-                    out.write(chunk)
-                    size += len(chunk)
-                out.flush()
-                os.fsync(out.fileno())
-            if digest.hexdigest() != key:
-                raise ObjectCorrupted(f"repair bytes hash to {digest.hexdigest()}, not {key}")
+        with self._spooled(stream, "repair-") as (tmp_name, got, size):
+            if got != key:
+                raise ObjectCorrupted(f"repair bytes hash to {got}, not {key}")
             if target.exists() and self.verify(key):
                 raise ObjectIntact(f"{key} still hashes to its key")
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -274,11 +271,6 @@ class LocalFsStore:
             meta["size"] = size
             self._write_meta(key, meta)
             return self.stat(key)
-        finally:
-            try:
-                os.unlink(tmp_name)
-            except FileNotFoundError:
-                pass
 
     @_storage_errors
     def verify(self, key: str) -> bool:

@@ -16,8 +16,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from archive.errors import Forbidden, NotFound
 from archive.models import Delegation, Staff, Unit, User, utcnow
@@ -229,3 +229,20 @@ def require_root_admin(session: Session, actor: Actor) -> None:
     require(actor, Action.ADMINISTER)
     if not is_root_admin(session, actor):
         raise Forbidden("Chỉ quản trị viên cấp tỉnh mới sửa được danh mục dùng chung toàn tỉnh.")
+
+
+def subtree_ids(units: list[Unit]) -> Select:
+    """SELECT of the ids of `units` and every unit below them (by materialised path)."""
+    return select(Unit.id).where(or_(*[Unit.path.like(f"{u.path}%") for u in units]))
+
+
+def staff_seen_from(units: list[Unit], clearance: int) -> ColumnElement[bool]:
+    """The SQL condition a staff row meets when it is managed in the subtrees of `units`, or in a
+    unit that delegated to them (unit_delegations, not revoked), within `clearance` — the query
+    form of check_staff, for list pages that filter in the database."""
+    subtree = subtree_ids(units)
+    delegator = aliased(Unit)
+    delegated = (select(Unit.id).join(delegator, Unit.path.like(delegator.path.concat("%")))
+                 .join(Delegation, Delegation.unit_id == delegator.id)
+                 .where(Delegation.revoked_at.is_(None), Delegation.delegate_unit_id.in_(subtree)))
+    return and_(or_(Staff.unit_id.in_(subtree), Staff.unit_id.in_(delegated)), Staff.restriction_level <= clearance)

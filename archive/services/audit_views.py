@@ -28,14 +28,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import String, and_, cast, false, not_, or_, select, true
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from archive.context import Context
 from archive.errors import InvalidInput
-from archive.models import AuditEntry, Delegation, Document, RoleGrant, Staff, Unit, User
+from archive.models import AuditEntry, Document, RoleGrant, Staff, Unit, User
 from archive.services import audit
-from archive.services.access import Action, Actor, require
+from archive.services.access import Action, Actor, require, staff_seen_from, subtree_ids
 
 RECORD_TARGETS = ("staff", "document", "user", "unit", "catalog")
 MAX_CLEARANCE = 2
@@ -54,13 +54,8 @@ def _visible(session: Session, actor: Actor) -> ColumnElement[bool]:
     if {u.id for u in units} >= roots and actor.clearance >= MAX_CLEARANCE:
         return true()  # the province's own auditor with full clearance: nothing to hide
 
-    subtree = select(Unit.id).where(or_(*[Unit.path.like(f"{u.path}%") for u in units]))
-    delegator = aliased(Unit)
-    delegated = (select(Unit.id).join(delegator, Unit.path.like(delegator.path.concat("%")))
-                 .join(Delegation, Delegation.unit_id == delegator.id)
-                 .where(Delegation.revoked_at.is_(None), Delegation.delegate_unit_id.in_(subtree)))
-    staff_ok = and_(or_(Staff.unit_id.in_(subtree), Staff.unit_id.in_(delegated)),
-                    Staff.restriction_level <= actor.clearance)
+    subtree = subtree_ids(units)
+    staff_ok = staff_seen_from(units, actor.clearance)
     visible_staff_codes = select(Staff.code).where(staff_ok)
     visible_documents = select(cast(Document.id, String)).join(Staff, Document.staff_id == Staff.id).where(staff_ok)
     outside_grant = select(RoleGrant.user_id).where(RoleGrant.scope_unit_id.not_in(subtree))

@@ -25,8 +25,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, false, or_, select, true
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import and_, false, select, true
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from archive.context import Context
@@ -35,7 +35,6 @@ from archive.errors import InvalidInput, NotFound
 from archive.jurisdiction import Profile
 from archive.models import (
     Assignment,
-    Delegation,
     Document,
     Staff,
     StatusChange,
@@ -43,7 +42,7 @@ from archive.models import (
     User,
 )
 from archive.services import audit
-from archive.services.access import Action, Actor, require
+from archive.services.access import Action, Actor, require, staff_seen_from
 from archive.services.deadline_rules import (
     STATES,
     DeadlineState,
@@ -81,13 +80,7 @@ def _visible_staff(session: Session, actor: Actor) -> ColumnElement[bool]:
     units = list(session.scalars(select(Unit).where(Unit.code.in_(actor.units_for(Action.READ)))))
     if not units:
         return false()
-    subtree = select(Unit.id).where(or_(*[Unit.path.like(f"{u.path}%") for u in units]))
-    delegator = aliased(Unit)
-    delegated = (select(Unit.id).join(delegator, Unit.path.like(delegator.path.concat("%")))
-                 .join(Delegation, Delegation.unit_id == delegator.id)
-                 .where(Delegation.revoked_at.is_(None), Delegation.delegate_unit_id.in_(subtree)))
-    return and_(or_(Staff.unit_id.in_(subtree), Staff.unit_id.in_(delegated)),
-                Staff.restriction_level <= actor.clearance)
+    return staff_seen_from(units, actor.clearance)
 
 
 def local_date(moment: datetime, zone: str) -> date:

@@ -515,7 +515,6 @@ MESSAGES: dict[str, str] = {
     # retention schedule, legal holds, disposition (issue 13)
     "dossier.s_retention": "Retention, legal holds and disposition",
     "retention.title": "Retention schedule",
-    "retention.tabs": "Retention and disposition",
     "retention.intro": "How long each document type is kept. Lengthening needs nothing; shortening needs a decision number and a reason, is audited, and never goes below the legal minimum.",
     "retention.read_only": "Only a province administrator can change the retention schedule.",
     "retention.type": "Document type",

@@ -521,7 +521,6 @@ MESSAGES: dict[str, str] = {
     # retention schedule, legal holds, disposition (issue 13)
     "dossier.s_retention": "Bảo quản, phong tỏa và hủy tài liệu",
     "retention.title": "Thời hạn bảo quản",
-    "retention.tabs": "Bảo quản và hủy tài liệu",
     "retention.intro": "Thời hạn bảo quản của từng loại tài liệu. Kéo dài thì không cần thủ tục; rút ngắn cần số quyết định và lý do, được ghi nhật ký và không bao giờ ngắn hơn mức tối thiểu theo quy định.",
     "retention.read_only": "Chỉ quản trị viên cấp tỉnh mới sửa được thời hạn bảo quản.",
     "retention.type": "Loại tài liệu",
