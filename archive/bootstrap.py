@@ -22,6 +22,7 @@ from archive.models import utcnow
 from archive.settings import Settings
 from archive.task_queue import TaskQueue
 from archive.work.registry import Registry, default_registry
+import archive.services.report_metrics  # noqa: F401,E402 — registers the reports' completeness/consistency columns
 from search import SearchIndex, open_index
 from storage import ObjectStore, open_store
 

@@ -97,11 +97,54 @@ class Settings(BaseSettings):
     # Cảnh báo hạn (issue 17): a deadline not yet met is "due soon" this many working days ahead
     deadline_warn_days: int = Field(default=5, ge=0, le=60)
 
+    # log review (rà soát nhật ký, Hà Nội QĐ 6033/2015 Đ8.2.c), issue 15: archive/services/log_review.py, job "log_review"
+    log_review_failed_logins: int = Field(default=5, ge=2, le=1000)  # failed logins of one account or IP …
+    log_review_failed_window_minutes: int = Field(default=15, ge=1, le=1440)  # … within this many minutes
+    log_review_exports_per_day: int = Field(default=50, ge=1, le=100_000)  # downloads/exports by one user a day
+    log_review_views_factor: float = Field(default=5.0, ge=1.0, le=1000.0)  # record views > k × the day's median
+    log_review_views_min: int = Field(default=30, ge=1, le=100_000)  # … and at least this many
+    work_day_start: str = Field(default="07:30", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")  # office hours, local time
+    work_day_end: str = Field(default="17:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+
+    # warnings, notifications, periodic reports (issue 17): archive/services/warnings.py, notifications.py,
+    # mailer.py, periodic_reports.py; jobs "warnings", "notify_mail", "periodic_report"
+    warn_retirement_months: int = Field(default=6, ge=0, le=60)  # NĐ 46/2010 Đ2: told 6 months before retiring
+    warn_salary_step_days: int = Field(default=60, ge=0, le=730)  # a step due within this many days (or overdue)
+    warn_contract_days: int = Field(default=60, ge=0, le=730)  # a contract ending within this many days
+    smtp_host: str = ""  # empty: no e-mail, notifications stay in the app
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = "archive@localhost"
+    smtp_starttls: bool = False
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    report_lead_days: int = Field(default=5, ge=0, le=60)  # a period's report is made this many days before its due day
+
     # archival copies (bản lưu trữ PDF/A-2b, TT 05/2025), issue 14: archive/services/archival.py, job "archival"
     archival_copies: bool = True  # keep each OCR'd page's text layer and make a PDF/A-2b copy after extraction
 
+    # paper vs record (đối chiếu), issue 15: archive/services/consistency.py, job "consistency"
+    consistency_min_confidence: float = Field(default=60.0, ge=0, le=100)  # a differing value read less sure: "đọc không chắc"
+
     # dossier packages (gói hồ sơ BagIt), issue 14: archive/services/dossier_package.py, dossier_import.py
     package_max_bytes: int = Field(default=4 * 1024**3, ge=1)  # a zipped package unpacked on import, at most
+
+    # bulk intake (lô tiếp nhận, tờ bìa phân tách), issue 16: archive/services/batches.py, zip_intake.py,
+    # job "batch", scheduled "consume" (ARCHIVE_CONSUME_DIR/<mã đơn vị>/, every minute)
+    batch_max_members: int = Field(default=10_000, ge=1)  # files in one zip, at most
+    batch_max_bytes: int = Field(default=8 * 1024**3, ge=1)  # a zip's members unpacked, at most in total
+    batch_max_ratio: int = Field(default=200, ge=2)  # a member inflating more than this (scans stay near 1×) is a bomb
+    consume_dir: Path | None = None  # watched folders per unit (thư mục quét chung); unset: no consume pass
+    consume_stable_seconds: int = Field(default=30, ge=0)  # a file unchanged this long is complete
+
+    # declare → verify → approve with digital signatures (ký số, TP.HCM QĐ 51/2024 Đ7, Đ9.4), issue 18:
+    # archive/services/declarations.py, signing.py, certificates.py, annual_update.py
+    sign_tsa_url: str = ""   # RFC 3161 timestamp server (máy chủ cấp dấu thời gian); empty: no timestamp
+    # "fetch": look up OCSP/CRL from the certificates' URLs when signing and validating, and embed them
+    # in the PDF (LTV) when reachable; empty: offline, the chain is checked against the trusted roots only
+    sign_ocsp: str = ""
+    sign_key_paths: dict[str, str] = Field(default_factory=dict)  # JSON {"username": "/path/user.p12"} (instead of upload)
+    declaration_evidence_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1)  # one evidence file (tài liệu kiểm chứng)
 
     @field_validator("profile")
     @classmethod

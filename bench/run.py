@@ -21,6 +21,9 @@ QUICK: dict[str, list[str]] = {
     "backup": [],
     "fixity": ["--size-mb", "512"],
     "archival": ["--pages", "6"],  # PDF/A-2b copy CPU vs OCR CPU (issue 14)
+    "consistency": ["--pages", "6"],  # paper vs record: fields/s, lệch precision/recall (issue 15)
+    "staff_import": ["--rows", "20000"],  # Excel import rows/s, TCVN3/VNI names (issue 16)
+    "batch_intake": ["--files", "60"],  # batch vs single uploads per file, cover detection per page (issue 16)
 }
 LARGE: dict[str, list[str]] = {
     "ocr": ["--per-profile", "10"],
@@ -30,6 +33,9 @@ LARGE: dict[str, list[str]] = {
     "backup": [],
     "fixity": ["--size-mb", "4096"],
     "archival": ["--pages", "30"],  # PDF/A-2b copy CPU vs OCR CPU (issue 14)
+    "consistency": ["--pages", "12"],  # paper vs record: fields/s, lệch precision/recall (issue 15)
+    "staff_import": ["--rows", "20000"],  # Excel import rows/s, TCVN3/VNI names (issue 16)
+    "batch_intake": ["--files", "200"],  # batch vs single uploads per file, cover detection per page (issue 16)
 }
 
 

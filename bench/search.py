@@ -171,7 +171,6 @@ def measure_es(url: str, queries: list[BenchQuery], *, seed: int, pages: int,
     ``tantivy_p95_ms``: the tantivy engine's p95 on the same pages, for the ratio (None when
     the tantivy index had another page count).
     """
-    from search import SearchQuery
     from search.elasticsearch_index import ElasticsearchIndex
 
     es = ElasticsearchIndex(url, prefix=f"bench-search-{os.getpid()}", request_timeout=120)
@@ -232,7 +231,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     pages = args.pages or (1_000_000 if args.large else 100_000)
 
-    from search import SearchQuery
     from search.tantivy_index import TantivyIndex
 
     emit(BENCH, "machine", None, **machine())

@@ -17,7 +17,7 @@ from PIL import Image, ImageSequence
 from pypdf import PdfReader
 
 from ingest.errors import UnreadablePage
-from ingest.ocr import OcrResult, PageGeometry, ocr_image
+from ingest.ocr import OcrResult, OcrWord, PageGeometry, ocr_image
 from ingest.pdf_bounds import PdfLimits
 from ingest.render import rasterise_pdf_page
 from ingest.validate import DEFAULT_MAX_STREAM_BYTES, image_page_count, pdf_page_count
@@ -37,6 +37,9 @@ class PageText:
     # with ExtractOptions.text_layer: tesseract's text-only PDF of an OCR'd page and its geometry
     layer_pdf: bytes | None = None
     geometry: PageGeometry | None = None
+    # an OCR'd page's words with boxes (same tesseract run) and the page image's (width, height)
+    words: tuple[OcrWord, ...] = ()
+    size: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,8 @@ def extract_pdf(path: Path, opts: ExtractOptions, ocr: OcrFn) -> Iterator[PageTe
             image = rasterise_pdf_page(path, i, dpi=opts.dpi, max_pixels=opts.max_image_pixels)
             result = _ocr_page(ocr, image, i + 1, opts.dpi)
             yield PageText(number=i + 1, text=result.text, confidence=result.confidence, source="ocr",
-                           layer_pdf=result.layer_pdf, geometry=result.geometry)
+                           layer_pdf=result.layer_pdf, geometry=result.geometry,
+                           words=result.words, size=result.size)
 
 
 def scan_dpi(frame: Image.Image, default: float) -> float:
@@ -107,7 +111,8 @@ def extract_image(path: Path, opts: ExtractOptions, ocr: OcrFn) -> Iterator[Page
             for i, frame in enumerate(ImageSequence.Iterator(img)):
                 result = _ocr_page(ocr, frame.copy(), i + 1, scan_dpi(frame, opts.dpi))
                 yield PageText(number=i + 1, text=result.text, confidence=result.confidence, source="ocr",
-                               layer_pdf=result.layer_pdf, geometry=result.geometry)
+                               layer_pdf=result.layer_pdf, geometry=result.geometry,
+                               words=result.words, size=result.size)
 
 
 def extract_pages(path: Path, kind: str, opts: ExtractOptions = ExtractOptions(),

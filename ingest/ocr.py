@@ -1,4 +1,8 @@
-"""Vietnamese OCR of one page image with tesseract (`vie`), text and mean word confidence.
+"""Vietnamese OCR of one page image with tesseract (`vie`), text, mean word confidence and words.
+
+The same run's word table (TSV) is kept as `OcrResult.words`: each word's text, confidence and
+box in the pixels of the page image we were given (boxes on a deskewed page are mapped back),
+with tesseract's block / paragraph / line numbers — what reading a form's fields needs.
 
 Asked for it (`text_layer=True`), the same tesseract run also writes the page's invisible text
 layer (a text-only PDF, `-c textonly_pdf=1`) laid out at the DPI we pass, together with the
@@ -11,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import math
 import os
 import tempfile
 from dataclasses import dataclass
@@ -20,7 +25,7 @@ import pytesseract
 from PIL import Image
 
 from ingest.errors import ExtractionFailed, UnreadablePage
-from ingest.preprocess import PreprocessOptions, preprocess, preprocess_with_angle, to_grayscale
+from ingest.preprocess import PreprocessOptions, preprocess_with_angle, to_grayscale
 from search.text import nfc
 from storage import owned_prefix
 
@@ -53,11 +58,81 @@ class PageGeometry:
 
 
 @dataclass(frozen=True)
+class OcrWord:
+    """One word tesseract read (từ nhận dạng): NFC text, confidence 0–100 and its box.
+
+    The box (`left`, `top`, `width`, `height`) is in pixels of the page image given to
+    `ocr_image` (not the deskewed image tesseract saw); `block`, `par`, `line` are tesseract's
+    layout numbers (a line is unique by all three).
+    """
+
+    text: str
+    conf: float
+    left: int
+    top: int
+    width: int
+    height: int
+    block: int
+    par: int
+    line: int
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "conf": self.conf, "left": self.left, "top": self.top, "width": self.width,
+                "height": self.height, "block": self.block, "par": self.par, "line": self.line}
+
+    @classmethod
+    def from_json(cls, d: dict) -> "OcrWord":
+        return cls(text=str(d["text"]), conf=float(d["conf"]), left=int(d["left"]), top=int(d["top"]),
+                   width=int(d["width"]), height=int(d["height"]), block=int(d.get("block", 0)),
+                   par=int(d.get("par", 0)), line=int(d.get("line", 0)))
+
+
+@dataclass(frozen=True)
 class OcrResult:
     text: str          # NFC
     confidence: float  # mean word confidence 0–100; 0 when no word was found
     layer_pdf: bytes | None = None       # tesseract's text-only PDF of the page (text_layer=True)
     geometry: PageGeometry | None = None
+    # the same run's words with boxes in the given image's pixels, and that image's (width, height)
+    words: tuple[OcrWord, ...] = ()
+    size: tuple[int, int] | None = None
+
+
+def _words(tsv: str, *, angle: float, ocr_size: tuple[int, int], page_size: tuple[int, int]) -> tuple[OcrWord, ...]:
+    """The word rows (level 5) of tesseract's TSV, boxes mapped from the OCR image onto the page."""
+    rad = math.radians(angle)
+    cos, sin = math.cos(rad), math.sin(rad)
+    ocx, ocy = ocr_size[0] / 2, ocr_size[1] / 2
+    pcx, pcy = page_size[0] / 2, page_size[1] / 2
+
+    def to_page(x: float, y: float) -> tuple[float, float]:
+        # PIL's rotate(angle) turns the page counter-clockwise about its centre (y points down):
+        # undo it about the OCR image's centre, which is the page's centre
+        dx, dy = x - ocx, y - ocy
+        return pcx + dx * cos - dy * sin, pcy + dx * sin + dy * cos
+
+    out: list[OcrWord] = []
+    for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
+        text = nfc(row.get("text") or "").strip()
+        try:
+            if row.get("level") != "5" or not text:
+                continue
+            conf = float(row.get("conf") or -1)
+            left, top, w, h = (int(row[k]) for k in ("left", "top", "width", "height"))
+            block, par, line = (int(row[k]) for k in ("block_num", "par_num", "line_num"))
+        except (KeyError, TypeError, ValueError):
+            continue
+        if conf < 0:
+            continue
+        if abs(angle) > 1e-9:
+            corners = [to_page(x, y) for x in (left, left + w) for y in (top, top + h)]
+            xs, ys = [p[0] for p in corners], [p[1] for p in corners]
+            x0, y0 = max(0, round(min(xs))), max(0, round(min(ys)))
+            x1, y1 = min(page_size[0], round(max(xs))), min(page_size[1], round(max(ys)))
+            left, top, w, h = x0, y0, max(1, x1 - x0), max(1, y1 - y0)
+        out.append(OcrWord(text=text, conf=round(conf, 2), left=left, top=top, width=w, height=h,
+                           block=block, par=par, line=line))
+    return tuple(out)
 
 
 def _mean_confidence(tsv: str) -> float:
@@ -94,10 +169,8 @@ def ocr_image(
         return OcrResult(text="", confidence=0.0)
     if options is None:
         prepared, angle = img, 0.0
-    elif text_layer:
+    else:  # the angle maps word boxes (and the text layer) back onto the page
         prepared, angle = prepare_with_angle(img, options)
-    else:
-        prepared, angle = preprocess(img, options), 0.0
     layer: bytes | None = None
     with tempfile.TemporaryDirectory(prefix=owned_prefix("ocr-"), dir=tmp_dir) as tmp:
         page_file = write_netpbm(prepared, Path(tmp) / "page")
@@ -122,7 +195,9 @@ def ocr_image(
     if text_layer:
         geometry = PageGeometry(width=img.width, height=img.height, ocr_width=prepared.width,
                                 ocr_height=prepared.height, angle=angle, dpi=float(dpi))
-    return OcrResult(text=nfc(text).strip(), confidence=_mean_confidence(tsv), layer_pdf=layer, geometry=geometry)
+    words = _words(tsv, angle=angle, ocr_size=prepared.size, page_size=img.size)
+    return OcrResult(text=nfc(text).strip(), confidence=_mean_confidence(tsv), layer_pdf=layer, geometry=geometry,
+                     words=words, size=(img.width, img.height))
 
 
 def _run_with_layer(page_file: Path, out_base: Path, *, lang: str, dpi: float, timeout: int) -> tuple[str, str, bytes]:

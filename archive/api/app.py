@@ -11,6 +11,13 @@ from archive.api import routes_dossier_package  # dossier packages: BagIt export
 from archive.api import routes_rules  # jurisdiction profile, deadlines, swap days (issue 17)
 from archive.api import routes_archival  # PDF/A-2b archival copies, TT 05/2025 description (issue 14)
 from archive.api import routes_deadlines  # Cảnh báo: deadlines from record events, unit rates (issue 17)
+from archive.api import routes_notifications, routes_reports  # warnings, notifications, periodic reports (issue 17)
+from archive.api import routes_inventory  # completeness, paper inventory, QR labels, loans (issue 15)
+from archive.api import routes_campaigns  # sampling audits, biên bản, log-review alerts (issue 15)
+from archive.api import routes_staff_import  # Excel import of staff records, TCVN3/VNI → Unicode (issue 16)
+from archive.api import routes_batches  # intake batches (zip), review list, cover sheets (issue 16)
+from archive.api import routes_consistency  # paper vs record: findings, resolve, crops, corrections (issue 15)
+from archive.api import routes_declarations  # declare → verify → approve, signatures, certificates (issue 18)
 from archive.api.deps import RequestGuard
 from archive.api.errors import install_error_handlers
 
@@ -26,4 +33,12 @@ def install_api(app: FastAPI) -> None:
     app.include_router(routes_dossier_package.router, prefix="/api/v1")
     app.include_router(routes_rules.router, prefix="/api/v1")
     app.include_router(routes_deadlines.router, prefix="/api/v1")
+    app.include_router(routes_notifications.router, prefix="/api/v1")
+    app.include_router(routes_reports.router, prefix="/api/v1")
     app.include_router(routes_archival.router, prefix="/api/v1")
+    app.include_router(routes_inventory.router, prefix="/api/v1")  # completeness, paper inventory, labels, loans
+    app.include_router(routes_campaigns.router, prefix="/api/v1")  # sampling audits, log-review alerts
+    app.include_router(routes_staff_import.router, prefix="/api/v1")  # Excel import of staff records (issue 16)
+    app.include_router(routes_batches.router, prefix="/api/v1")  # intake batches, cover sheets (issue 16)
+    app.include_router(routes_consistency.router, prefix="/api/v1")  # paper vs record (issue 15)
+    app.include_router(routes_declarations.router, prefix="/api/v1")  # declarations, signatures (issue 18)

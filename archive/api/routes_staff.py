@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from archive.api.deps import ActorDep, ContainerDep
-from archive.services import documents, staff, staff_lifecycle
+from archive.services import documents, staff, staff_history, staff_lifecycle
+from archive.services.form_2c_print import print_form_2c
 from archive.services.staff_profile import HistoryEntry, StaffFields
 
 router = APIRouter(prefix="/staff", tags=["staff"])
@@ -34,12 +35,18 @@ class StatusIn(BaseModel):
     status: str
     effective_date: date | None = None
     decision: str = ""
+    decision_date: date | None = None  # ngày quyết định: kept as "215/QĐ-UBND ngày 20/11/2026", as the web form does
 
 
 class TransferIn(BaseModel):
     to_unit_code: str
     decision: str = ""
     effective_date: date | None = None
+    decision_date: date | None = None
+
+
+def _decision(number: str, signed: date | None) -> str:
+    return f"{number.strip()} ngày {signed:%d/%m/%Y}" if signed and number.strip() else number
 
 
 @router.post("", status_code=201)
@@ -63,16 +70,42 @@ def update_staff(code: str, changes: StaffFields, c: ContainerDep, actor: ActorD
 @router.post("/{code}/status")
 def change_status(code: str, body: StatusIn, c: ContainerDep, actor: ActorDep) -> dict:
     return staff_lifecycle.change_status(c, actor, code, status=body.status, effective_date=body.effective_date,
-                                         decision_ref=body.decision).to_dict()
+                                         decision_ref=_decision(body.decision, body.decision_date)).to_dict()
 
 
 @router.post("/{code}/transfer")
 def transfer(code: str, body: TransferIn, c: ContainerDep, actor: ActorDep) -> dict:
     view, revoked = staff_lifecycle.transfer(c, actor, code, to_unit_code=body.to_unit_code,
-                                             decision_ref=body.decision, effective_date=body.effective_date)
+                                             decision_ref=_decision(body.decision, body.decision_date),
+                                             effective_date=body.effective_date)
     return {**view.to_dict(), "revoked_accounts": revoked}
 
 
 @router.get("/{code}/documents", tags=["documents"])
 def staff_documents(code: str, c: ContainerDep, actor: ActorDep) -> list[dict]:
     return [d.to_dict() for d in documents.list_documents(c, actor, code)]
+
+
+# -- history rows after creation (quá trình công tác, lương, đào tạo, khen thưởng, kỷ luật, gia đình) --
+@router.post("/{code}/history", status_code=201)
+def add_history(code: str, body: HistoryEntry, c: ContainerDep, actor: ActorDep) -> dict:
+    view, new_id = staff_history.add_history(c, actor, code, body.model_dump(mode="json"))
+    return {**view.to_dict(), "history_id": new_id}
+
+
+@router.put("/{code}/history/{history_id}")
+def edit_history(code: str, history_id: int, body: HistoryEntry, c: ContainerDep, actor: ActorDep) -> dict:
+    return staff_history.update_history(c, actor, code, history_id, body.model_dump(mode="json")).to_dict()
+
+
+@router.delete("/{code}/history/{history_id}")
+def remove_history(code: str, history_id: int, c: ContainerDep, actor: ActorDep) -> dict:
+    return staff_history.remove_history(c, actor, code, history_id).to_dict()
+
+
+@router.get("/{code}/so-yeu-ly-lich.pdf", response_class=Response)
+def print_cv(code: str, c: ContainerDep, actor: ActorDep) -> Response:
+    """The sơ yếu lý lịch (Mẫu 2C-BNV/2008) as PDF; protected fields only for a cleared caller."""
+    printed = print_form_2c(c, actor, code)
+    return Response(printed.data, media_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{printed.file_name}"', "X-Content-Type-Options": "nosniff"})

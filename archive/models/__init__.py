@@ -10,6 +10,17 @@ from archive.models.preservation import (  # retention, legal hold, disposition 
 )
 from archive.models.fixity import FixityEvent, FixityObject  # fixity cycle (issue 13)
 from archive.models.calendar import CalendarDay  # office calendar: swap days (issue 17)
+from archive.models.inventory import DossierComponent, DossierLoan, DossierLocation, StorageBox  # paper inventory (0011)
+from archive.models.batches import IntakeBatch, IntakeBatchFile  # bulk intake batches (issue 16)
+from archive.models.campaigns import AuditCampaign, CampaignItem, LogAlert  # sampling audits, log review (issue 15)
+from archive.models.notifications import Notification, NotificationEmail, PeriodicReport  # warnings, reports (0009)
+from archive.models.staff_import import (  # Excel import of staff records (issue 16)
+    StaffImportFingerprint, StaffImportRun, StaffImportTemplate,
+)
+from archive.models.consistency import ConsistencyCheck, ConsistencyFinding, CorrectionTask  # paper vs record (0010)
+from archive.models.declarations import (  # declare → verify → approve, signatures (issue 18)
+    AnnualUpdateCampaign, Declaration, DeclarationEvidence, DeclarationSignature, SigningCertificate,
+)
 
 __all__ = [
     "AccessToken", "Assignment", "AuditEntry", "AuditHead", "Base", "CatalogEntry", "Delegation", "Derivative", "Document", "Job",
@@ -17,4 +28,11 @@ __all__ = [
     "DispositionItem", "DispositionProposal", "DispositionRecord", "LegalHold", "RetentionRule",
     "FixityEvent", "FixityObject",
     "CalendarDay",
+    "IntakeBatch", "IntakeBatchFile",
+    "AuditCampaign", "CampaignItem", "LogAlert",
+    "AnnualUpdateCampaign", "Declaration", "DeclarationEvidence", "DeclarationSignature", "SigningCertificate",
+    "DossierComponent", "DossierLoan", "DossierLocation", "StorageBox",
+    "Notification", "NotificationEmail", "PeriodicReport",
+    "StaffImportFingerprint", "StaffImportRun", "StaffImportTemplate",
+    "ConsistencyCheck", "ConsistencyFinding", "CorrectionTask",
 ]

@@ -139,6 +139,7 @@ def create_user(c: Context, actor: Actor, *, username: str, password: str, unit_
         check_clearance(actor, clearance)
         if s.scalar(select(User.id).where(User.username == username)) is not None:
             raise Conflict(f"Tài khoản {username} đã tồn tại.")
+        _one_account_per_unit(c, s, unit, role_)  # the profile's account model (issue 17)
         staff_id = None
         if staff_code:
             staff = s.scalar(select(Staff).where(Staff.code == staff_code))
@@ -160,6 +161,24 @@ def create_user(c: Context, actor: Actor, *, username: str, password: str, unit_
                               "must_change_password": must_change_password})
         uow.commit()
         return _view(s, user)
+
+
+def _one_account_per_unit(c: Context, s, unit: Unit, role: Role) -> None:  # noqa: ANN001
+    """Where the profile's account model is per unit (Hà Nội Đ5.3 "Mỗi đơn vị được cấp một tài khoản",
+    Đà Nẵng, Lạng Sơn, Bình Tân), a unit holds one active account of each role: a second is a Conflict."""
+    from archive.services.office_calendar import active_profile
+
+    profile = active_profile(c)
+    if profile.account_model != "per_unit":
+        return
+    now = utcnow()
+    taken = s.scalar(select(User.username).join(RoleGrant, RoleGrant.user_id == User.id).where(
+        User.unit_id == unit.id, User.revoked_at.is_(None), RoleGrant.role == role.value,
+        RoleGrant.revoked_at.is_(None), (RoleGrant.expires_at.is_(None)) | (RoleGrant.expires_at > now)).limit(1))
+    if taken is not None:
+        source = profile.regulation.split(" (")[0]
+        raise Conflict(f"Theo {profile.account_model_article or 'quy định'} {source}, mỗi đơn vị được cấp một tài "
+                       f"khoản: đơn vị {unit.code} đã có tài khoản {taken} với vai trò {role.value}.")
 
 
 def grant_role(c: Context, actor: Actor, username: str, *, role: str, scope_code: str,

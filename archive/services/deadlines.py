@@ -145,6 +145,10 @@ def _events(s: Session, cond: ColumnElement[bool], zone: str) -> tuple[list[Reco
     for staff_id, created in s.execute(select(User.staff_id, User.created_at).where(User.staff_id.in_(ids))):
         day, code = local_date(created, zone), code_of[staff_id]
         accounts[code] = min(day, accounts.get(code, day))
+    # issue 18: what declarations recorded (account_issued → declared → verified; personal_change → declared_change)
+    from archive.services.declaration_views import deadline_events
+
+    events += deadline_events(s, people, accounts, zone)
     return events, uploads, accounts
 
 

@@ -1,10 +1,11 @@
 """Printed documents — reports, biên bản, forms — as PDF with fonts that hold Vietnamese.
 
-One place for the fonts so every printed page looks alike: "serif" is TeX Gyre Termes (a
-Times New Roman metric clone; NĐ 30/2020 asks administrative documents for Times New Roman)
-and "sans" is DejaVu Sans. Both come from Debian packages `scripts/setup.sh` installs
-(fonts-texgyre, fonts-dejavu-core) and are embedded (subset) in the PDF, so a reader without
-them shows the same glyphs — ế, ễ, ừ, Đ included.
+One place for the fonts so every printed page looks alike: "serif" is Liberation Serif (metric-
+compatible with Times New Roman, which NĐ 30/2020 asks administrative documents for) and "sans"
+is DejaVu Sans. Both are TrueType from Debian packages `scripts/setup.sh` installs
+(fonts-liberation2, fonts-dejavu-core), cover every Vietnamese letter, and are embedded (subset)
+in the PDF, so a reader without them shows the same glyphs. Not TeX Gyre Termes: it is OpenType
+with CFF outlines, which fpdf2 embeds as a TrueType font program — a PDF/A validator rejects it.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 
-_TERMES = Path("/usr/share/texmf/fonts/opentype/public/tex-gyre")
+_LIBERATION = Path("/usr/share/fonts/truetype/liberation2")
 _DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
 
 
@@ -28,8 +29,8 @@ class FontFamily:
 
 
 FAMILIES = (
-    FontFamily("serif", _TERMES / "texgyretermes-regular.otf", _TERMES / "texgyretermes-bold.otf",
-               _TERMES / "texgyretermes-italic.otf", _TERMES / "texgyretermes-bolditalic.otf"),
+    FontFamily("serif", _LIBERATION / "LiberationSerif-Regular.ttf", _LIBERATION / "LiberationSerif-Bold.ttf",
+               _LIBERATION / "LiberationSerif-Italic.ttf", _LIBERATION / "LiberationSerif-BoldItalic.ttf"),
     FontFamily("sans", _DEJAVU / "DejaVuSans.ttf", _DEJAVU / "DejaVuSans-Bold.ttf",
                _DEJAVU / "DejaVuSans-Oblique.ttf", _DEJAVU / "DejaVuSans-BoldOblique.ttf"),
 )

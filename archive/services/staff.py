@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session, selectinload
 from archive.context import Context
 from archive.domain import INDEX_KIND, STATUS_LABELS, DocumentState, StaffStatus
 from archive.errors import Conflict, InvalidInput, NotFound, shown
-from archive.models import Assignment, Document, Staff, StaffHistory, StatusChange, Unit, utcnow
+from archive.catalog_seed import SEED
+from archive.models import Assignment, CatalogEntry, Document, Staff, StaffHistory, StatusChange, Unit, utcnow
 from archive.services import audit
 from archive.services.access import Action, Actor, check_staff, check_unit
 from archive.services.staff_profile import HistoryEntry, StaffFields, StaffProfile, StaffSensitive, describe_errors
@@ -63,6 +64,34 @@ def _history(entries: object) -> list[HistoryEntry]:
     return out
 
 
+# Fields whose value is a catalog code (mã danh mục), the catalog, and the field's Vietnamese name.
+CATALOG_CODED = {"grade_code": ("ngach", "Mã ngạch"), "ethnicity": ("dan_toc", "Dân tộc"),
+                 "religion": ("ton_giao", "Tôn giáo")}
+
+
+def catalog_codes(s: Session, catalog: str) -> set[str]:
+    """Active codes of a catalog; before `archive init` seeds it (an empty table), the seed's codes."""
+    rows = s.execute(select(CatalogEntry.code, CatalogEntry.active).where(CatalogEntry.catalog == catalog)).all()
+    if not rows:
+        return {item.code for item in SEED[catalog]}
+    return {code for code, active in rows if active}
+
+
+def check_catalog_codes(s: Session, given: dict[str, object], *, kept: dict[str, object] | None = None) -> None:
+    """Refuse a value that is not a code of its catalog (e.g. "kinh" for dân tộc: the code is "01").
+
+    `kept` are the record's current values: an unchanged value stays accepted even if its entry was
+    later retired (ngưng dùng), so editing another field never fails on it."""
+    kept = kept or {}
+    for key, (catalog, label) in CATALOG_CODED.items():
+        value = given.get(key)
+        if value in (None, "") or value == kept.get(key):
+            continue
+        if not isinstance(value, str) or value not in catalog_codes(s, catalog):
+            raise InvalidInput(f"{label} “{shown(str(value))}” không phải mã trong danh mục; "
+                               "xem các mã tại trang Quản trị › Danh mục.")
+
+
 @dataclass(frozen=True)
 class StaffView:
     code: str
@@ -99,14 +128,18 @@ def staff_view(c: Context, s: Session, staff: Staff, *, show_sensitive: bool) ->
         status_effective_date=staff.status_effective_date, status_decision=staff.status_decision,
         grade_code=staff.grade_code, restriction_level=staff.restriction_level, profile=dict(staff.profile or {}),
         sensitive=c.cipher.decrypt(staff.sensitive, aad=staff.code) if show_sensitive else None,
-        history=[{"kind": h.kind, "from_date": h.from_date.isoformat() if h.from_date else None,
+        history=[{"id": h.id, "kind": h.kind, "from_date": h.from_date.isoformat() if h.from_date else None,
                   "to_date": h.to_date.isoformat() if h.to_date else None, "summary": h.summary,
                   "details": h.details} for h in staff.history],
         status_history=[{"status": ch.status, "effective_date": ch.effective_date.isoformat() if ch.effective_date
                          else None, "decision": ch.decision_ref, "recorded_by": ch.recorded_by} for ch in changes],
         assignments=[{"unit_code": units[m.unit_id].code, "from": m.from_at.isoformat() + "Z",
-                      "to": m.to_at.isoformat() + "Z" if m.to_at else None, "decision": m.decision_ref}
-                     for m in moves],
+                      "to": m.to_at.isoformat() + "Z" if m.to_at else None, "decision": m.decision_ref,
+                      # the decision's dates (ngày hiệu lực), not when the row was written: None when unknown
+                      "effective_date": m.effective_date.isoformat() if m.effective_date else None,
+                      "until": (moves[i + 1].effective_date.isoformat() if i + 1 < len(moves)
+                                and moves[i + 1].effective_date else None)}
+                     for i, m in enumerate(moves)],
     )
 
 
@@ -118,6 +151,27 @@ def _may_read_sensitive(s: Session, actor: Actor, staff: Staff) -> bool:
         return True
     except Forbidden:
         return False
+
+
+def may(c: Context, actor: Actor, code: str, action: Action) -> bool:
+    """Whether `actor` may do `action` on this record (the pages show only the buttons that work)."""
+    from archive.errors import Forbidden
+
+    with c.uow() as uow:
+        try:
+            check_staff(uow.session, actor, load_staff(uow.session, code), action)
+            return True
+        except (Forbidden, NotFound):
+            return False
+
+
+def own_staff_code(c: Context, actor: Actor) -> str:
+    """The code of the caller's own record (a staff account's hồ sơ); NotFound for other accounts."""
+    with c.uow() as uow:
+        code = uow.session.scalar(select(Staff.code).where(Staff.id == actor.staff_id)) if actor.staff_id else None
+    if code is None:
+        raise NotFound("Tài khoản này không gắn với hồ sơ cán bộ nào.")
+    return code
 
 
 def load_staff(s: Session, code: str) -> Staff | None:
@@ -149,6 +203,7 @@ def add_staff(c: Context, actor: Actor, *, code: str, full_name: str, unit_code:
         if unit is None:
             raise NotFound(f"Không tìm thấy đơn vị có mã {shown(unit_code)}.")
         check_unit(s, actor, unit, Action.CREATE)
+        check_catalog_codes(s, {"grade_code": grade_code, **sensitive_data})
         if s.scalar(select(Staff.id).where(Staff.code == code)) is not None:
             raise Conflict(f"Mã cán bộ {code} đã tồn tại.")
         staff = Staff(code=code, full_name=full_name, birth_date=birth_date, gender=gender, unit_id=unit.id,
@@ -194,6 +249,11 @@ def update_staff(c: Context, actor: Actor, code: str, changes: dict) -> StaffVie
     with c.uow() as uow:
         s = uow.session
         staff = check_staff(s, actor, load_staff(s, code), Action.UPDATE)
+        if "grade_code" in changes or "sensitive" in changes:
+            stored = c.cipher.decrypt(staff.sensitive, aad=code) if "sensitive" in changes else {}
+            check_catalog_codes(s, {"grade_code": given.grade_code if "grade_code" in changes else None,
+                                    **(given.sensitive if "sensitive" in changes else {})},
+                                kept={"grade_code": staff.grade_code, **stored})
         before, after = {}, {}
         for key in changes:
             value = getattr(given, key)

@@ -62,12 +62,17 @@ class StaffProfile(_Text):
     salary_coefficient: float | None = Field(None, ge=0, le=20, description="hệ số lương")
     salary_effective_date: date | None = Field(None, description="ngày hưởng")
     allowances: str = Field("", max_length=300, description="phụ cấp")
+    # hợp đồng làm việc / lao động: its end day, for the contract-end warning (archive/services/warnings.py)
+    contract_end_date: date | None = Field(None, description="ngày hết hạn hợp đồng")
     education_general: str = Field("", max_length=50, description="trình độ giáo dục phổ thông")
     education_professional: str = Field("", max_length=300, description="trình độ chuyên môn")
     political_theory: str = Field("", max_length=100, description="lý luận chính trị")
     state_management: str = Field("", max_length=100, description="quản lý nhà nước")
     foreign_language: str = Field("", max_length=100, description="ngoại ngữ")
     informatics: str = Field("", max_length=100, description="tin học")
+    # diện quản lý (issue 18): "btv_thanh_uy" = Ban Thường vụ Thành ủy quản lý → declarations go to Sở Nội vụ
+    # (TP.HCM QĐ 51/2024 Đ7.2.a); "" or "don_vi" = the unit's HR head (Đ7.2.b)
+    management_category: str = Field("", pattern=r"^(|don_vi|btv_thanh_uy)$", description="diện quản lý")
 
 
 class StaffSensitive(_Text):

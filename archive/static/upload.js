@@ -16,6 +16,7 @@
   var staffFound = document.getElementById("staff-found");
   var doneBox = document.getElementById("upload-done");
   var dossierLink = document.getElementById("upload-dossier-link");
+  var typeSelect = form.querySelector("[name=document_type]");
   var chosen = [];
   var watching = {};   // document id → row
   var pollTimer = null;
@@ -45,6 +46,18 @@
     var name = document.createElement("td");
     name.className = "file";
     name.textContent = file.name;
+    // A document type per file (issue 16): each row has its own, following the form's choice
+    // until the archivist picks another one for this file.
+    var own = typeSelect.cloneNode(true);
+    own.removeAttribute("id");
+    own.removeAttribute("name");
+    own.className = "row-type";
+    own.value = typeSelect.value;
+    own.setAttribute("aria-label", msg["upload.type_of"].replace("{name}", file.name));
+    own.addEventListener("change", function () { own.setAttribute("data-own", "1"); });
+    var typeCell = document.createElement("td");
+    typeCell.className = "c-type";
+    typeCell.appendChild(own);
     var prog = document.createElement("td");
     prog.className = "c-progress";
     var bar = document.createElement("progress");
@@ -53,11 +66,16 @@
     prog.appendChild(bar);
     var state = document.createElement("td");
     state.className = "c-state";
-    tr.appendChild(name); tr.appendChild(prog); tr.appendChild(state);
+    tr.appendChild(name); tr.appendChild(prog); tr.appendChild(state); tr.appendChild(typeCell);
     rows.appendChild(tr);
     setState(tr, "waiting", msg["state.waiting"]);
     return tr;
   }
+
+  typeSelect.addEventListener("change", function () {
+    Array.prototype.forEach.call(rows.querySelectorAll("select.row-type:not([data-own]):not([disabled])"),
+      function (sel) { sel.value = typeSelect.value; });
+  });
 
   function choose(files) {
     for (var i = 0; i < files.length; i++) chosen.push({ file: files[i], row: addRow(files[i]) });
@@ -115,7 +133,9 @@
     var data = new FormData();
     data.append("file", item.file, item.file.name);
     data.append("staff_code", staffCode);
-    data.append("document_type", docType);
+    var own = row.querySelector("select.row-type");
+    if (own) own.disabled = true;
+    data.append("document_type", own ? own.value : docType);
     var xhr = new XMLHttpRequest();
     xhr.open("POST", "/tai-len/tep");
     xhr.setRequestHeader("X-CSRF-Token", csrf);

@@ -17,6 +17,14 @@ from archive.web import routes_rules  # jurisdiction profile, swap days, deadlin
 from archive.web import routes_deadlines  # Cảnh báo: deadlines from record events, unit rates (issue 17)
 from archive.web import routes_dossier_package  # dossier packages: BagIt export button, admin import (issue 14)
 from archive.web import routes_archival  # PDF/A archival copy download, TT 05 description form (issue 14)
+from archive.web import routes_notifications  # Thông báo, bell, Báo cáo định kỳ (issue 17)
+from archive.web import routes_staff_edit  # staff records: add, edit, histories, status, transfer, print (issue 11)
+from archive.web import routes_inventory  # thành phần hồ sơ, kho hồ sơ giấy, quét nhãn, mượn trả (issue 15)
+from archive.web import routes_staff_import  # nhập hồ sơ cán bộ từ Excel, TCVN3/VNI → Unicode (issue 16)
+from archive.web import routes_consistency  # đối chiếu bản giấy với hồ sơ, Cần sửa hồ sơ (issue 15)
+from archive.web import routes_batches  # lô tiếp nhận (zip), cần xem lại, tờ bìa phân tách (issue 16)
+from archive.web import routes_campaigns  # đợt kiểm tra theo mẫu, biên bản, cảnh báo nhật ký (issue 15)
+from archive.web import routes_declarations  # kê khai, xác thực, phê duyệt bằng chữ ký số, chứng thư số (issue 18)
 from archive.web.deps import WebGuard  # session and size checked before a form's body is read (issue 22)
 from archive.web.errors import not_found_or_api
 from archive.web.rendering import STATIC_DIR, build_state
@@ -47,5 +55,14 @@ def install_web(app: FastAPI, container: Container) -> None:
     app.include_router(routes_deadlines.router, include_in_schema=False)
     app.include_router(routes_dossier_package.router, include_in_schema=False)
     app.include_router(routes_archival.router, include_in_schema=False)
+    app.include_router(routes_notifications.router, include_in_schema=False)
+    routes_notifications.install(app)  # the header's bell: unread count as a template global
+    app.include_router(routes_staff_edit.router, include_in_schema=False)
+    app.include_router(routes_inventory.router, include_in_schema=False)
+    app.include_router(routes_staff_import.router, include_in_schema=False)  # Excel import (issue 16)
+    app.include_router(routes_consistency.router, include_in_schema=False)  # paper vs record (issue 15)
+    app.include_router(routes_batches.router, include_in_schema=False)  # intake batches, cover sheets (issue 16)
+    app.include_router(routes_campaigns.router, include_in_schema=False)  # sampling audits, log alerts (issue 15)
+    app.include_router(routes_declarations.router, include_in_schema=False)  # declarations, signatures (issue 18)
     app.add_exception_handler(StarletteHTTPException, not_found_or_api)
     app.add_middleware(WebGuard)  # form POSTs: the session cookie and the body's size, before the body is read

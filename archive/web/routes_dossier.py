@@ -21,6 +21,10 @@ from archive.services import fixity_views  # fixity cycle: each document's integ
 from archive.services import retention_views  # retention, legal holds, disposition records (issue 13)
 from archive.web import routes_dossier_package  # dossier packages: the export button (issue 14)
 from archive.web import routes_archival  # PDF/A archival copies and TT 05 description (issue 14)
+from archive.web import routes_staff_edit  # edit / status / transfer / print buttons (issue 11)
+from archive.web import routes_inventory  # hồ sơ giấy: components, location, loan, label (issue 15)
+from archive.web import routes_consistency  # đối chiếu bản giấy với hồ sơ: counts and link (issue 15)
+from archive.web import routes_declarations  # kê khai hồ sơ: own declarations / queue links (issue 18)
 from archive.services.access import Action
 from archive.services.staff_profile import HistoryKind
 from archive.services.views import DocumentView
@@ -109,6 +113,10 @@ def dossier(code: str, request: Request, c: ContainerDep, actor: ActorDep) -> Re
     context.update(retention_views.dossier_context(c, actor, code, docs))  # terms, holds, disposition records
     context.update(routes_dossier_package.dossier_context(c, actor, code))  # BagIt export button (issue 14)
     context.update(routes_archival.dossier_context(c, actor, docs))  # PDF/A copies + TT 05 description (issue 14)
+    context.update(routes_staff_edit.dossier_context(c, actor, view))  # _dossier_actions.html (issue 11)
+    context.update(routes_inventory.dossier_context(c, actor, code))  # _dossier_inventory.html (issue 15)
+    context.update(routes_consistency.dossier_context(c, actor, code))  # _dossier_consistency.html (issue 15)
+    context.update(routes_declarations.dossier_context(c, actor, code))  # _dossier_declaration.html (issue 18)
     return render(request, "dossier.html", context, actor=actor)
 
 

@@ -32,7 +32,7 @@ CLIENT_MESSAGES = ("state.waiting", "state.uploading", "state.upload_failed", "s
                    "state.indexing", "state.indexed", "state.failed", "upload.duplicate", "upload.need_staff",
                    "upload.need_files", "upload.all_done", "upload.network_error", "upload.session_expired",
                    "upload.selected", "upload.done_with_failures", "upload.needs_review", "upload.not_sent",
-                   "upload.file_failed")
+                   "upload.file_failed", "upload.type_of")  # upload.type_of: a type per file (issue 16)
 
 
 def _state_json(t: Translator, d: DocumentView, *, created: bool | None = None) -> dict:

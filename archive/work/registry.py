@@ -89,6 +89,13 @@ def default_registry(plugins: Iterable[str] = ()) -> Registry:
     from archive.work.kinds.index import IndexKind
     from archive.work.kinds.retention import RetentionKind
     from archive.work.kinds.disposition import DispositionKind, DispositionProposeKind
+    from archive.work.kinds.consistency import ConsistencyKind
+    from archive.work.kinds.batch import BatchKind  # bulk intake (issue 16)
+    from archive.work.kinds.consume import ConsumeKind  # watched scan folders per unit (issue 16)
+    from archive.work.kinds.log_review import LogReviewKind  # log-review alerts (issue 15)
+    from archive.work.kinds.warnings import NotifyMailKind, WarningsKind  # warnings, e-mail (issue 17)
+    from archive.work.kinds.periodic_report import PeriodicReportKind  # báo cáo định kỳ (issue 17)
+    from archive.work.kinds.annual_update import AnnualUpdateKind  # phiếu bổ sung lý lịch hằng năm (issue 18)
 
     registry = Registry([
         ExtractKind(),      # text of one uploaded document (PDF text layer or OCR)
@@ -100,9 +107,18 @@ def default_registry(plugins: Iterable[str] = ()) -> Registry:
         DispositionKind(),  # carry out an approved disposition (hủy tài liệu hết giá trị)
         DispositionProposeKind(),  # the weekly list of documents whose retention term ended
         ArchivalKind(),     # the two-layer PDF/A-2b archival copy of one document (TT 05/2025)
+        ConsistencyKind(),  # paper vs record: a sơ yếu lý lịch's fields against the staff record
+        BatchKind(),        # file an intake batch's pending files one by one (issue 16)
+        ConsumeKind(),      # the watched scan folders per unit become batches (issue 16)
+        LogReviewKind(),    # the daily log review: record yesterday's alerts (Hà Nội Đ8.2.c, issue 15)
+        WarningsKind(),     # the daily warnings pass: retirement, salary step, contract end → notifications
+        NotifyMailKind(),   # e-mail the unread notifications (off without ARCHIVE_SMTP_HOST)
+        PeriodicReportKind(),  # báo cáo định kỳ on the profile's report dates (PDF + XLSX)
+        AnnualUpdateKind(),  # open the phiếu bổ sung lý lịch on the profile's day; remind who has not declared
     ])
     registry.then("extract", "archival")    # the archival copy is made after every extraction
     registry.then("extract", "retention")   # lock the original's derivatives made by extract
+    registry.then("extract", "consistency")  # đối chiếu a sơ yếu lý lịch (the kind skips other documents)
     registry.then("archival", "retention")  # and the archival copy (the kind may not be registered yet)
     for module_name in plugins:
         importlib.import_module(module_name).register(registry)

@@ -35,6 +35,11 @@ def default_schedule(sweep_interval_seconds: int) -> tuple[Scheduled, ...]:
         Scheduled("fixity", "fixity", "41 * * * *"),  # hourly fixity pass (ARCHIVE_FIXITY_PASS_SECONDS each)
         Scheduled("retention", "retention", "15 3 1 * *"),  # monthly: extend vĩnh viễn locks, fix missing ones
         Scheduled("disposition_propose", "disposition_propose", "45 3 * * 1"),  # weekly list of ended terms
+        Scheduled("log_review", "log_review", "20 0 * * *"),  # daily: record yesterday's log-review alerts
+        Scheduled("warnings", "warnings", "30 6 * * *"),  # daily warnings → notifications (then their e-mail)
+        Scheduled("periodic_report", "periodic_report", "15 6 * * *"),  # daily: make a report whose window opened
+        Scheduled("annual_update", "annual_update", "40 6 * * *"),  # daily: phiếu bổ sung lý lịch opens, reminders
+        Scheduled("consume", "consume", "every 1m"),  # watched scan folders → batches (ARCHIVE_CONSUME_DIR)
     )
 
 

@@ -13,6 +13,13 @@ TABLES = {
     "retention_rules", "legal_holds", "disposition_proposals", "disposition_items", "disposition_records",
     "fixity_objects", "fixity_events",  # fixity cycle (0007)
     "calendar_days",  # office calendar (0008)
+    "intake_batches", "intake_batch_files",  # bulk intake batches (0013)
+    "audit_campaigns", "audit_campaign_items", "log_alerts",  # sampling audits, log-review alerts (0012)
+    "dossier_components", "storage_boxes", "dossier_locations", "dossier_loans",  # paper inventory, loans (0011)
+    "notifications", "notification_emails", "periodic_reports",  # warnings, notifications, reports (0009)
+    "staff_import_templates", "staff_import_runs", "staff_import_fingerprints",  # Excel staff import (0014)
+    "consistency_checks", "consistency_findings", "correction_tasks",  # paper vs record, đối chiếu (0010)
+    "annual_update_campaigns", "declarations", "declaration_evidence", "declaration_signatures", "signing_certificates",  # declarations, signatures (0015)
 }
 
 

@@ -78,7 +78,7 @@ def _populate(c: Container) -> None:
     add_unit(c, SYSTEM, code="TINH", name="Ủy ban nhân dân tỉnh")
     add_unit(c, SYSTEM, code="Q1", name="UBND Quận 1", parent_code="TINH")
     add_staff(c, SYSTEM, code="NV001", full_name="Nguyễn Văn An", unit_code="Q1", status="nghi_huu",
-              birth_date=date(1955, 7, 20), sensitive={"id_number": "079055001234", "religion": "khong"})
+              birth_date=date(1955, 7, 20), sensitive={"id_number": "079055001234", "religion": "00"})
     add_staff(c, SYSTEM, code="NV002", full_name="Trần Thị Bích", unit_code="Q1")
     docs = [("NV001", ["QUYẾT ĐỊNH về việc tuyển dụng công chức", "Tuyển dụng ông Nguyễn Văn An vào Phòng Nội vụ."], 2),
             ("NV001", ["QUYẾT ĐỊNH về việc nghỉ hưu", "Ông Nguyễn Văn An được nghỉ hưu từ ngày 01/08/2015."], 1),

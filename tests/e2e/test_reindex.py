@@ -113,7 +113,6 @@ def test_archive_reindex_fixes_an_index_of_an_outdated_schema(tmp_path):
 def test_a_deleted_index_is_reported_with_how_to_rebuild_it_whether_serving_or_restarted(container):
     import shutil
 
-    from fastapi.testclient import TestClient
 
     from archive.app import create_app
     from tests.support.accounts import logged_in, make_user

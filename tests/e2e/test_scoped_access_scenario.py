@@ -1,7 +1,6 @@
 """Two districts: A's HR officer cannot find B's staff by name or OCR text until a transfer B → A;
 then finds them, and the transferred person's own account stops working."""
 
-import pytest
 from fastapi.testclient import TestClient
 
 from archive.app import create_app

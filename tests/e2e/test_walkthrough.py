@@ -6,10 +6,9 @@ import time
 import httpx
 import pytest
 
-from archive.serve import commands
 from tests.support.documents import png_bytes, rendered_page
 from tests.support.processes import (
-    ARCHIVE, cli, cli_json, free_port, group_alive, service_env, start, stop_group, wait_http, wait_until,
+    ARCHIVE, cli, cli_json, free_port, group_alive, service_env, start, stop_group, wait_http,
 )
 
 pytestmark = pytest.mark.slow

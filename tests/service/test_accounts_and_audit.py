@@ -1,7 +1,6 @@
 """Accounts, credentials, sensitive fields and the audit chain, through the services."""
 
 import base64
-import os
 from datetime import timedelta
 
 import pytest

@@ -56,7 +56,7 @@ def make_dossier(c: Container, code: str = "NV100", unit: str = "TINH") -> dict:
     add_staff(c, SYSTEM, code=code, full_name="Đặng Thị Hồng Nhung", unit_code=unit, birth_date=date(1968, 11, 3),
               gender="nu", grade_code="01.003", restriction_level=1,
               profile={"birth_place": "xã Tân Phú, huyện Đức Hòa, tỉnh Long An", "position": "Phó Trưởng phòng"},
-              sensitive={"id_number": "079168001234", "ethnicity": "kinh"},
+              sensitive={"id_number": "079168001234", "ethnicity": "01"},
               history=[{"kind": "qua_trinh_cong_tac", "from_date": "1990-08-15", "to_date": "2023-06-30",
                         "summary": "Phòng Tài chính huyện Đức Hòa", "details": {"chuc_vu": "kế toán"}}])
     change_status(c, SYSTEM, code, status="nghi_huu", effective_date=date(2023, 12, 1),

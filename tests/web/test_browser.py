@@ -74,7 +74,7 @@ def test_login_search_without_diacritics_open_dossier_and_view_highlighted_page(
         assert page.get_by_role("heading", name=heading).is_visible()
     body = page.inner_text("main")
     assert "20/07/1955" in body and "4,32" in body and "Kinh" in body and "215/QĐ-UBND" in body
-    assert "Quyết định tuyển dụng" in body and "Đã lập chỉ mục" in body
+    assert "Quyết định tuyển dụng" in body and "Đã xử lý xong, tìm được" in body
     screenshot(page, "ho-so", full_page=True)
 
     # back to the results; open page 2 of the decision from its hit: the terms are highlighted

@@ -115,8 +115,8 @@ def test_the_processing_page_lists_my_uploads_and_survives_a_reload(new_page):
     expect(row).to_be_visible()
     # the page refreshes itself while something is in progress, until the document is indexed
     expect(row).to_have_attribute("data-state", "indexed", timeout=120_000)
-    expect(row.locator(".state")).to_have_text("Đã lập chỉ mục")
-    assert "Đã lập chỉ mục" in page.locator("#recent-summary").inner_text()
+    expect(row.locator(".state")).to_have_text("Đã xử lý xong, tìm được")
+    assert "Đã xử lý xong, tìm được" in page.locator("#recent-summary").inner_text()
     screenshot(page, "dang-xu-ly")
 
     # someone else's list does not show it

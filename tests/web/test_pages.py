@@ -189,7 +189,7 @@ def test_upload_without_javascript_then_poll_the_state(app, container):
     doc_id = int(re.search(r'data-doc-id="(\d+)"', r.text).group(1))
     container.queue.drain()
     states = client.get("/tai-len/trang-thai", params={"id": doc_id}, headers={"Accept": "application/json"})
-    assert states.json()["documents"][0] | {"state": "indexed", "label": "Đã lập chỉ mục", "final": True} == \
+    assert states.json()["documents"][0] | {"state": "indexed", "label": "Đã xử lý xong, tìm được", "final": True} == \
         states.json()["documents"][0]
 
     one = client.post("/tai-len/tep", data={"staff_code": "NV201"}, files={"file": ("c.pdf", b"%PDF-1.4", "application/pdf")},

@@ -53,8 +53,8 @@ def test_the_list_shows_my_uploads_newest_first_with_their_states(app, container
     assert "0 tệp lỗi; 2 tệp đang xử lý" in page
     container.queue.drain()
     page = me.get("/tai-len/gan-day").text
-    assert page.count("Đã lập chỉ mục") >= 2 and 'http-equiv="refresh"' not in page
-    assert "Đã lập chỉ mục 2 tệp; 0 tệp lỗi; 0 tệp đang xử lý." in page
+    assert page.count("Đã xử lý xong, tìm được") >= 2 and 'http-equiv="refresh"' not in page
+    assert "Đã xử lý xong, tìm được: 2 tệp; 0 tệp lỗi; 0 tệp đang xử lý." in page
 
 
 def test_a_failed_document_shows_a_vietnamese_reason_naming_the_file_never_library_text(app, container):

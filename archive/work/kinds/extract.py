@@ -8,6 +8,8 @@ renews the lease after each page, and wakes the index consumer when done.
 With `archival_copies` on, the same tesseract run also gives each OCR'd page's invisible text
 layer: stored as `ocr_layer` derivatives (plus the deskew geometry) for the `archival` follow-up,
 and the TT 05/2025 fields the OCR reads unambiguously (số/ký hiệu, ngày) prefill the empty ones.
+Each OCR'd page's words with their boxes (the same run) are stored as an `ocr_words` derivative
+(services/ocr_words.py) for the paper-vs-record check (`consistency` follow-up) and OCR review.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from archive.domain import EXTRACT_KIND, INDEX_KIND, DocumentState
 from archive.models import Document, Page
 from archive.services.recent_uploads import shown_error
 from archive.services import archival, document_description
+from archive.services.ocr_words import store_page_words  # word boxes of OCR'd pages (consistency check)
 from archive.work.contract import Finish, JobInfo, JobKind, Lease, PermanentFailure
 from ingest import ExtractOptions, InvalidUpload, PageText, extract_pages, kind_of_content_type
 from storage import local_copy
@@ -53,6 +56,7 @@ class ExtractKind(JobKind):
         layers = [(p.number, p.layer_pdf, p.geometry) for p in pages if p.layer_pdf and p.geometry]
         store_layers = archival.store_text_layers(ctx, sha256, layers) if s.archival_copies else None
         prefill = document_description.prefill_from_text("\n".join(p.text for p in pages[:2]))
+        store_words = store_page_words(ctx, sha256, pages)
 
         def apply(session: Session) -> None:
             session.execute(delete(Page).where(Page.document_id == doc_id))
@@ -62,6 +66,8 @@ class ExtractKind(JobKind):
             doc.page_count, doc.state, doc.error = len(pages), DocumentState.INDEXING.value, None
             if store_layers is not None:
                 store_layers(session)
+            if store_words is not None:
+                store_words(session)
             if prefill:
                 doc.description = document_description.merge_prefill(doc.description or {}, prefill)
 
