@@ -307,6 +307,12 @@ from archive import cli_campaigns  # noqa: E402 — campaign open/list/show/chec
 cli_campaigns.register(app, cli_admin.audit_app)
 from archive import cli_declarations  # noqa: E402 — declaration list/show/verify/approve/send-back, cert, staff export --signed (issue 18)
 cli_declarations.register(app, staff_app)
+from archive import cli_units  # noqa: E402 — unit rename/move/merge/dissolve/history (tổ chức lại đơn vị, issue 11)
+cli_units.register(cli_admin.unit_app)
+from archive import cli_review  # noqa: E402 — review list/done (trang cần xem lại sau OCR, issue 11)
+cli_review.register(app)
+from archive import cli_doc_corrections  # noqa: E402 — doc retype/move/withdraw/reocr/rotate/withdrawn (issue 11)
+cli_doc_corrections.register(doc_app)
 
 
 def main() -> None:

@@ -9,8 +9,21 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from archive.settings import Settings
+
+
+def metrics_env(settings: Settings) -> dict[str, str]:
+    """With metrics on, the API and every worker write their counters into one directory, emptied
+    here before they start, so a scrape of the API sums all of them (prometheus-client multiprocess mode)."""
+    if not settings.metrics_enabled:
+        return {}
+    from archive.metrics import reset_shared_dir
+
+    path = Path(os.environ.get("PROMETHEUS_MULTIPROC_DIR") or settings.metrics_dir or settings.data_dir / "metrics")
+    reset_shared_dir(path)
+    return {"PROMETHEUS_MULTIPROC_DIR": str(path), "ARCHIVE_METRICS_DIR": str(path)}
 
 
 def commands(settings: Settings, *, host: str, port: int, ocr_workers: int) -> dict[str, list[str]]:
@@ -43,6 +56,7 @@ def _stop(procs: dict[str, subprocess.Popen], grace: float = 15.0) -> None:
 
 def run_all(settings: Settings, *, host: str, port: int, ocr_workers: int) -> int:
     env = dict(os.environ, ARCHIVE_DATA_DIR=str(settings.data_dir), OMP_THREAD_LIMIT="1")
+    env.update(metrics_env(settings))  # shared multiprocess metrics directory (issue 20)
     procs: dict[str, subprocess.Popen] = {}
     stopping = False
 

@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     ocr_language: str = "vie"
     ocr_dpi: int = 300
     text_layer_min_chars: int = 20  # fewer letters on a PDF page than this → OCR it instead
+    # OCR review (cần xem lại, ingest.page_review): a page below these is flagged for a person
+    ocr_review_min_confidence: float = Field(default=60.0, ge=0, le=100)  # mean word confidence, %
+    ocr_review_min_words: int = Field(default=3, ge=0)                    # words on a page with ink
+    ocr_blank_ink_ratio: float = Field(default=0.003, ge=0, le=1)         # dark-pixel share of a blank page
 
     # accounts
     audit_key: str = ""           # "BASE64[;since=SEQ]": seals the audit chain. Embedded default: <data>/keys/audit.key
@@ -145,6 +149,11 @@ class Settings(BaseSettings):
     sign_ocsp: str = ""
     sign_key_paths: dict[str, str] = Field(default_factory=dict)  # JSON {"username": "/path/user.p12"} (instead of upload)
     declaration_evidence_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1)  # one evidence file (tài liệu kiểm chứng)
+
+    # Prometheus metrics (số liệu giám sát), issue 20: archive/metrics.py, archive/api/routes_metrics.py
+    metrics_enabled: bool = False  # GET /metrics answers 404 until this is on
+    metrics_token: str = ""  # Bearer token the scraper sends; empty: only clients on this host (loopback) may scrape
+    metrics_dir: str = ""  # shared multiprocess directory; `archive serve` uses <data>/metrics when empty
 
     @field_validator("profile")
     @classmethod

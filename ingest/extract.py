@@ -18,6 +18,8 @@ from pypdf import PdfReader
 
 from ingest.errors import UnreadablePage
 from ingest.ocr import OcrResult, OcrWord, PageGeometry, ocr_image
+from ingest.orientation import ocr_oriented  # blank pages skipped, rotated pages turned (OCR review)
+from ingest.page_review import ReviewRule
 from ingest.pdf_bounds import PdfLimits
 from ingest.render import rasterise_pdf_page
 from ingest.validate import DEFAULT_MAX_STREAM_BYTES, image_page_count, pdf_page_count
@@ -40,6 +42,9 @@ class PageText:
     # an OCR'd page's words with boxes (same tesseract run) and the page image's (width, height)
     words: tuple[OcrWord, ...] = ()
     size: tuple[int, int] | None = None
+    # an OCR'd page's turn by orientation detection (degrees clockwise) and ink share (page_review)
+    osd_rotation: int = 0
+    ink_ratio: float | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,21 @@ class ExtractOptions:
     # keep each OCR'd page's invisible text layer (for the archival PDF/A copy), same tesseract run
     text_layer: bool = False
     tmp_dir: Path | None = None  # where tesseract's temp files go (owner-tagged names)
+    review: ReviewRule = ReviewRule()  # blank / rotated page thresholds (ingest.page_review)
+    # document corrections (xoay trang, nhận dạng lại): (page, degrees clockwise) turned before OCR,
+    # and when given, only these pages are read (the others are not yielded)
+    rotations: tuple[tuple[int, int], ...] = ()
+    only_pages: tuple[int, ...] = ()
+
+
+def _wanted(opts: ExtractOptions, number: int) -> bool:
+    return not opts.only_pages or number in opts.only_pages
+
+
+def _turned(img: Image.Image, opts: ExtractOptions, number: int) -> Image.Image:
+    """The page image turned upright by the page's recorded rotation (clockwise degrees)."""
+    degrees = dict(opts.rotations).get(number, 0) % 360
+    return img.rotate(-degrees, expand=True) if degrees else img
 
 
 OcrFn = Callable[[Image.Image], OcrResult]
@@ -79,6 +99,8 @@ def extract_pdf(path: Path, opts: ExtractOptions, ocr: OcrFn) -> Iterator[PageTe
     with open(path, "rb") as fh:
         reader = PdfReader(fh, strict=False)
         for i, page in enumerate(reader.pages):
+            if not _wanted(opts, i + 1):
+                continue
             try:
                 layer = nfc(page.extract_text() or "").strip()
             except Exception:  # a broken content stream on one page: fall back to OCR of its image
@@ -86,11 +108,12 @@ def extract_pdf(path: Path, opts: ExtractOptions, ocr: OcrFn) -> Iterator[PageTe
             if _has_text_layer(layer, opts.text_layer_min_chars):
                 yield PageText(number=i + 1, text=layer, confidence=100.0, source="text_layer")
                 continue
-            image = rasterise_pdf_page(path, i, dpi=opts.dpi, max_pixels=opts.max_image_pixels)
+            image = _turned(rasterise_pdf_page(path, i, dpi=opts.dpi, max_pixels=opts.max_image_pixels), opts, i + 1)
             result = _ocr_page(ocr, image, i + 1, opts.dpi)
             yield PageText(number=i + 1, text=result.text, confidence=result.confidence, source="ocr",
                            layer_pdf=result.layer_pdf, geometry=result.geometry,
-                           words=result.words, size=result.size)
+                           words=result.words, size=result.size, osd_rotation=result.rotation,
+                           ink_ratio=result.ink_ratio)
 
 
 def scan_dpi(frame: Image.Image, default: float) -> float:
@@ -109,10 +132,13 @@ def extract_image(path: Path, opts: ExtractOptions, ocr: OcrFn) -> Iterator[Page
         warnings.simplefilter("ignore")  # Pillow's notes on odd tags: the frames were checked above
         with Image.open(path) as img:
             for i, frame in enumerate(ImageSequence.Iterator(img)):
-                result = _ocr_page(ocr, frame.copy(), i + 1, scan_dpi(frame, opts.dpi))
+                if not _wanted(opts, i + 1):
+                    continue
+                result = _ocr_page(ocr, _turned(frame.copy(), opts, i + 1), i + 1, scan_dpi(frame, opts.dpi))
                 yield PageText(number=i + 1, text=result.text, confidence=result.confidence, source="ocr",
                                layer_pdf=result.layer_pdf, geometry=result.geometry,
-                               words=result.words, size=result.size)
+                               words=result.words, size=result.size, osd_rotation=result.rotation,
+                               ink_ratio=result.ink_ratio)
 
 
 def extract_pages(path: Path, kind: str, opts: ExtractOptions = ExtractOptions(),
@@ -126,7 +152,8 @@ def extract_pages(path: Path, kind: str, opts: ExtractOptions = ExtractOptions()
 
 def _default_ocr(opts: ExtractOptions) -> _PageOcr:
     def run(img: Image.Image, dpi: float) -> OcrResult:
-        return ocr_image(img, lang=opts.lang, text_layer=opts.text_layer, dpi=dpi, tmp_dir=opts.tmp_dir)
+        return ocr_oriented(img, rule=opts.review, lang=opts.lang, text_layer=opts.text_layer, dpi=dpi,
+                            tmp_dir=opts.tmp_dir, ocr=ocr_image)
 
     run.takes_dpi = True  # type: ignore[attr-defined]
     return run

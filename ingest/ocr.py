@@ -96,6 +96,9 @@ class OcrResult:
     # the same run's words with boxes in the given image's pixels, and that image's (width, height)
     words: tuple[OcrWord, ...] = ()
     size: tuple[int, int] | None = None
+    # orientation (ingest.orientation): degrees the page was turned clockwise before this run, ink share
+    rotation: int = 0
+    ink_ratio: float | None = None
 
 
 def _words(tsv: str, *, angle: float, ocr_size: tuple[int, int], page_size: tuple[int, int]) -> tuple[OcrWord, ...]:
@@ -155,6 +158,7 @@ def prepare_with_angle(img: Image.Image, options: PreprocessOptions) -> tuple[Im
 def ocr_image(
     img: Image.Image, *, lang: str = "vie", options: PreprocessOptions | None = PreprocessOptions(),
     timeout: int = 300, text_layer: bool = False, dpi: float = 300, tmp_dir: Path | None = None,
+    rotation: int = 0,
 ) -> OcrResult:
     """OCR one page; `options=None` skips preprocessing (the benchmark's raw-tesseract anchor).
 
@@ -167,10 +171,14 @@ def ocr_image(
     """
     if min(img.size) < MIN_OCR_SIDE_PX:
         return OcrResult(text="", confidence=0.0)
+    # `rotation` (clockwise, a multiple of 90, from orientation detection) turns the page first;
+    # it joins the deskew angle, so boxes and the text layer still map back onto `img`
+    page = img.rotate(-rotation, expand=True) if rotation % 360 else img
     if options is None:
-        prepared, angle = img, 0.0
+        prepared, angle = page, 0.0
     else:  # the angle maps word boxes (and the text layer) back onto the page
-        prepared, angle = prepare_with_angle(img, options)
+        prepared, angle = prepare_with_angle(page, options)
+    angle -= rotation % 360
     layer: bytes | None = None
     with tempfile.TemporaryDirectory(prefix=owned_prefix("ocr-"), dir=tmp_dir) as tmp:
         page_file = write_netpbm(prepared, Path(tmp) / "page")
@@ -197,7 +205,7 @@ def ocr_image(
                                 ocr_height=prepared.height, angle=angle, dpi=float(dpi))
     words = _words(tsv, angle=angle, ocr_size=prepared.size, page_size=img.size)
     return OcrResult(text=nfc(text).strip(), confidence=_mean_confidence(tsv), layer_pdf=layer, geometry=geometry,
-                     words=words, size=(img.width, img.height))
+                     words=words, size=(img.width, img.height), rotation=rotation % 360)
 
 
 def _run_with_layer(page_file: Path, out_base: Path, *, lang: str, dpi: float, timeout: int) -> tuple[str, str, bytes]:

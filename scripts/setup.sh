@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 # chromium: the browser tests (tests/web, Playwright) drive Debian's build, never a downloaded one.
 # restic: backups (archive backup …) keep the database snapshots in encrypted restic repositories.
-DEB_PACKAGES=(tesseract-ocr tesseract-ocr-vie fonts-noto-core fonts-dejavu-core fonts-texgyre fonts-liberation2 chromium restic)
+# tesseract-ocr-osd: orientation detection (--psm 0) turns pages scanned sideways (OCR review, issue 11).
+DEB_PACKAGES=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd fonts-noto-core fonts-dejavu-core fonts-texgyre fonts-liberation2 chromium restic)
 missing=()
 for p in "${DEB_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -18,6 +18,10 @@ from archive.api import routes_staff_import  # Excel import of staff records, TC
 from archive.api import routes_batches  # intake batches (zip), review list, cover sheets (issue 16)
 from archive.api import routes_consistency  # paper vs record: findings, resolve, crops, corrections (issue 15)
 from archive.api import routes_declarations  # declare → verify → approve, signatures, certificates (issue 18)
+from archive.api import routes_units  # units renamed, moved, merged, dissolved, history (issue 11)
+from archive.api import routes_metrics  # /metrics for Prometheus, off by default (issue 20)
+from archive.api import routes_ocr_review  # Cần xem lại: OCR pages needing a person, mark reviewed (issue 11)
+from archive.api import routes_document_corrections  # retype, move, withdraw, re-OCR, rotate (issue 11)
 from archive.api.deps import RequestGuard
 from archive.api.errors import install_error_handlers
 
@@ -42,3 +46,7 @@ def install_api(app: FastAPI) -> None:
     app.include_router(routes_batches.router, prefix="/api/v1")  # intake batches, cover sheets (issue 16)
     app.include_router(routes_consistency.router, prefix="/api/v1")  # paper vs record (issue 15)
     app.include_router(routes_declarations.router, prefix="/api/v1")  # declarations, signatures (issue 18)
+    app.include_router(routes_units.router, prefix="/api/v1")  # tổ chức lại đơn vị (issue 11)
+    app.include_router(routes_ocr_review.router, prefix="/api/v1")  # OCR review list, mark reviewed (issue 11)
+    app.include_router(routes_document_corrections.router, prefix="/api/v1")  # document corrections (issue 11)
+    routes_metrics.install_metrics(app, app.state.container)  # /metrics + HTTP instrumentation when enabled (issue 20)

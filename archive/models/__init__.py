@@ -18,11 +18,14 @@ from archive.models.staff_import import (  # Excel import of staff records (issu
     StaffImportFingerprint, StaffImportRun, StaffImportTemplate,
 )
 from archive.models.consistency import ConsistencyCheck, ConsistencyFinding, CorrectionTask  # paper vs record (0010)
+from archive.models.document_corrections import DocumentCorrection  # document corrections history (0018)
+from archive.models.unit_events import UnitEvent  # units renamed, moved, merged, dissolved (0016)
 from archive.models.declarations import (  # declare → verify → approve, signatures (issue 18)
     AnnualUpdateCampaign, Declaration, DeclarationEvidence, DeclarationSignature, SigningCertificate,
 )
 
 __all__ = [
+    "UnitEvent",
     "AccessToken", "Assignment", "AuditEntry", "AuditHead", "Base", "CatalogEntry", "Delegation", "Derivative", "Document", "Job",
     "Page", "RoleGrant", "Staff", "StaffHistory", "StatusChange", "Unit", "User", "utcnow",
     "DispositionItem", "DispositionProposal", "DispositionRecord", "LegalHold", "RetentionRule",
@@ -35,4 +38,5 @@ __all__ = [
     "Notification", "NotificationEmail", "PeriodicReport",
     "StaffImportFingerprint", "StaffImportRun", "StaffImportTemplate",
     "ConsistencyCheck", "ConsistencyFinding", "CorrectionTask",
+    "DocumentCorrection",
 ]

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, BigInteger, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import false  # server default of pages.needs_review (OCR review)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from archive.models.base import Base, utcnow
@@ -112,6 +113,10 @@ class Document(Base):
     # mô tả tài liệu: the document metadata of TT 05/2025/TT-BNV (số và ký hiệu, ngày tháng năm,
     # cơ quan ban hành, trích yếu …), validated by archive.services.document_description
     description: Mapped[dict] = mapped_column(JSON, default=dict)
+    # thu hồi (document corrections, 0018): withdrawn documents leave search and the dossier list, kept in the store
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    withdrawn_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    withdraw_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     staff: Mapped[Staff] = relationship(back_populates="documents")
     pages: Mapped[list["Page"]] = relationship(
@@ -131,6 +136,15 @@ class Page(Base):
     text: Mapped[str] = mapped_column(Text)
     confidence: Mapped[float] = mapped_column(Float)
     source: Mapped[str] = mapped_column(String(16))
+    # xoay trang (document corrections, 0018): degrees clockwise applied to the original before OCR and display
+    rotation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # OCR review (cần xem lại, ingest.page_review, 0017): the flag, its Vietnamese reason, the turn
+    # orientation detection (OSD) applied before OCR (clockwise), and who looked at the page when
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), index=True)
+    review_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    osd_rotation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    reviewed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
 
     document: Mapped[Document] = relationship(back_populates="pages")
 

@@ -25,8 +25,12 @@ class Unit(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), nullable=True, index=True)
     path: Mapped[str] = mapped_column(String(1000), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # tổ chức lại (migration 0016): a merged or dissolved unit is kept, ended, pointing at its successor
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    end_kind: Mapped[str | None] = mapped_column(String(16), nullable=True)  # merge | dissolve
+    successor_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # a units.id (no FK: see 0016)
 
-    parent: Mapped["Unit | None"] = relationship(remote_side=[id])
+    parent: Mapped["Unit | None"] = relationship(remote_side=[id], foreign_keys=[parent_id])
 
 
 class Delegation(Base):

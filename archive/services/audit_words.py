@@ -126,6 +126,11 @@ SENTENCES: dict[str, Callable[[_E], str]] = {
     "user.list": lambda e: f"đã xem danh sách tài khoản ({e.d('count', '0')} tài khoản)",
     "token.create": lambda e: f"đã tạo token API «{e.d('name')}» cho tài khoản {e.user(e.target)}",
     # organisation, catalogs, calendar, keys
+    "staff.unit_reorganised": lambda e: f"đã chuyển hồ sơ {e.target} từ đơn vị {e.d('from')} sang đơn vị {e.d('to')}"
+                                        f" do sắp xếp đơn vị" + (f" theo quyết định {e.d('decision')}" if e.d("decision") else ""),
+    "page.review_done": lambda e: f"đã xem lại trang {e.d('page')}" + (f" của hồ sơ {e.d('staff')}" if e.d("staff") else "")
+                                  + " (trang cần xem lại sau nhận dạng chữ)",
+    "review.list": lambda e: f"đã xem danh sách trang cần xem lại ({e.d('rows', '0')} trang)",
     "unit.create": lambda e: f"đã tạo đơn vị {e.target} ({e.d('name')})",
     "unit.delegate": lambda e: f"đã ủy quyền quản lý hồ sơ của đơn vị {e.target} cho đơn vị {e.d('to')}",
     "unit.delegation_revoke": lambda e: f"đã thu hồi ủy quyền của đơn vị {e.target} cho đơn vị {e.d('to')}",

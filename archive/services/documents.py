@@ -19,6 +19,7 @@ from archive.services import audit, catalogs, derivatives, jobs
 from archive.services.access import Action, Actor, check_staff
 from archive.services.retention import RETENTION_KIND, enqueue_for_document  # object lock per the schedule
 from archive.services.views import DocumentView, PageView
+from archive.services.page_rotation import rotation_of  # per-page rotation (document corrections, 0018)
 from ingest import InvalidUpload, ReceivedFile, kind_of_content_type, receive_stream, validate_file
 from ingest.render import page_image as render_page
 from search import nfc
@@ -200,8 +201,8 @@ def list_documents(c: Context, actor: Actor, staff_code: str) -> list[DocumentVi
         s = uow.session
         staff = check_staff(s, actor, s.scalar(select(Staff).where(Staff.code == staff_code)), Action.READ)
         docs = s.scalars(
-            select(Document).where(Document.staff_id == staff.id).order_by(Document.id)
-            .options(selectinload(Document.staff))
+            select(Document).where(Document.staff_id == staff.id, Document.withdrawn_at.is_(None))  # thu hồi: hidden
+            .order_by(Document.id).options(selectinload(Document.staff))
         ).all()
         return [DocumentView.of(d) for d in docs]
 
@@ -240,17 +241,23 @@ def page_image(c: Context, actor: Actor, document_id: int, page: int, *, width: 
     doc = get_document(c, actor, document_id)
     if not 1 <= page <= max(doc.page_count, 1):
         raise NotFound(f"Tài liệu số {document_id} không có trang {page}.")
+    with c.uow() as uow:  # xoay trang (document corrections): the turned image is its own derivative
+        rotation = rotation_of(uow.session, document_id, page)
 
     def render() -> bytes:
         with local_copy(c.store, doc.sha256, c.settings.tmp_dir, prefix="thumb-") as work:
             img = render_page(work, kind_of_content_type(doc.content_type), page, width_px=width,
                               max_pixels=c.settings.max_image_pixels)
+        if rotation:
+            img = img.rotate(-rotation, expand=True).resize((width, round(img.width * width / img.height))
+                                                             if rotation in (90, 270) else img.size)
         buf = io.BytesIO()
         img.save(buf, format="PNG", optimize=True)
         return buf.getvalue()
 
     return derivatives.get_or_make(c, kind=PAGE_IMAGE, source_sha256=doc.sha256,
-                                   params=f"page={page};width={width}", content_type="image/png", make=render)
+                                   params=f"page={page};width={width}" + (f";rotation={rotation}" if rotation else ""),
+                                   content_type="image/png", make=render)
 
 
 __all__ = ["IngestOutcome", "InvalidUpload", "UploadTarget", "check_document_type", "check_upload", "document_pages",

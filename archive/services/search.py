@@ -200,5 +200,6 @@ def _index_lost(c: Context, session: Session) -> bool:
     """An empty index while the records say pages were indexed: it was deleted (and maybe made
     again, empty, on start-up). Asked only when a search finds nothing, so it costs nothing else."""
     indexed = session.scalar(select(Document.id).where(Document.state == DocumentState.INDEXED.value,
-                                                        Document.page_count > 0).limit(1))
+                                                        Document.page_count > 0,
+                                                        Document.withdrawn_at.is_(None)).limit(1))  # thu hồi: not indexed
     return indexed is not None and c.index.count() == 0

@@ -187,9 +187,9 @@
     });
   }
 
-  // How each final state counts in the summary. "needs review" has no state yet: when the
-  // pipeline gains one (e.g. OCR below a confidence floor), list it in REVIEW_STATES.
-  var OK_STATES = ["indexed"], FAILED_STATES = ["failed", "upload_failed"], REVIEW_STATES = [];
+  // How each final state counts in the summary. "needs_review": indexed, but OCR review flagged a
+  // page (blank, turned, unsure: archive.services.ocr_review); the server sends it with the reasons.
+  var OK_STATES = ["indexed"], FAILED_STATES = ["failed", "upload_failed"], REVIEW_STATES = ["needs_review"];
 
   function tally() {
     var n = { ok: 0, failed: 0, review: 0 };
@@ -207,10 +207,10 @@
     if (pending || Object.keys(watching).length) return;
     var n = tally();
     var bad = n.failed > 0 || n.review > 0;
-    var line = !bad ? msg["upload.all_done"]
+    var line = !bad ? msg["upload.all_done"] : !n.failed ? ""
       : msg["upload.done_with_failures"].replace("{ok}", n.ok).replace("{failed}", n.failed);
-    if (n.review) line += " " + msg["upload.needs_review"].replace("{n}", n.review);
-    summary.classList.toggle("error", bad);
+    if (n.review) line += (line ? " " : "") + msg["upload.needs_review"].replace("{n}", n.review);
+    summary.classList.toggle("error", n.failed > 0);  // needs review is amber on each row, not an error
     summary.classList.toggle("success", !bad);
     summary.setAttribute("data-ok", n.ok);
     summary.setAttribute("data-failed", n.failed);

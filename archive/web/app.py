@@ -25,6 +25,9 @@ from archive.web import routes_consistency  # đối chiếu bản giấy với 
 from archive.web import routes_batches  # lô tiếp nhận (zip), cần xem lại, tờ bìa phân tách (issue 16)
 from archive.web import routes_campaigns  # đợt kiểm tra theo mẫu, biên bản, cảnh báo nhật ký (issue 15)
 from archive.web import routes_declarations  # kê khai, xác thực, phê duyệt bằng chữ ký số, chứng thư số (issue 18)
+from archive.web import routes_units  # tổ chức lại đơn vị: rename, move, merge, dissolve (issue 11)
+from archive.web import routes_ocr_review  # trang cần xem lại sau nhận dạng chữ (issue 11)
+from archive.web import routes_document_corrections  # hiệu chỉnh tài liệu: đổi loại, chuyển, thu hồi, xoay (issue 11)
 from archive.web.deps import WebGuard  # session and size checked before a form's body is read (issue 22)
 from archive.web.errors import not_found_or_api
 from archive.web.rendering import STATIC_DIR, build_state
@@ -64,5 +67,8 @@ def install_web(app: FastAPI, container: Container) -> None:
     app.include_router(routes_batches.router, include_in_schema=False)  # intake batches, cover sheets (issue 16)
     app.include_router(routes_campaigns.router, include_in_schema=False)  # sampling audits, log alerts (issue 15)
     app.include_router(routes_declarations.router, include_in_schema=False)  # declarations, signatures (issue 18)
+    app.include_router(routes_units.router, include_in_schema=False)  # tổ chức lại đơn vị (issue 11)
+    app.include_router(routes_ocr_review.router, include_in_schema=False)  # OCR review list (issue 11)
+    app.include_router(routes_document_corrections.router, include_in_schema=False)  # document corrections (issue 11)
     app.add_exception_handler(StarletteHTTPException, not_found_or_api)
     app.add_middleware(WebGuard)  # form POSTs: the session cookie and the body's size, before the body is read

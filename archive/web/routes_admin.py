@@ -21,6 +21,7 @@ from archive.catalog_seed import SEED
 from archive.errors import Conflict, InvalidInput, NotFound
 from archive.models import utcnow
 from archive.services import account_list, accounts, catalogs, units
+from archive.services import unit_reorganisation  # units renamed, moved, merged, dissolved (issue 11)
 from archive.services.access import Action, Actor, Role, require
 from archive.services.passwords import MIN_LENGTH
 from archive.web import security
@@ -55,13 +56,16 @@ def _tree(views: list) -> dict:
 # -- units ---------------------------------------------------------------------
 def _units_page(request: Request, c: Container, actor: Actor, *, form: dict | None = None,
                 error: str | None = None, delegation_form: dict | None = None, delegation_error: str | None = None,
-                status: int = 200) -> Response:
+                status: int = 200, reorganise_form: dict | None = None, reorganise_error: str | None = None) -> Response:
     require(actor, Action.ADMINISTER)
     views = units.list_units(c, actor)
     return render(request, "admin_units.html", {
         "tab": "units", "units": views, "tree": _tree(views), "form": form or {}, "error": error,
         "delegations": units.list_delegations(c, actor), "delegation_form": delegation_form or {},
         "delegation_error": delegation_error, "administered": {v.code for v in views},
+        # tổ chức lại đơn vị (routes_units.py, _unit_reorganise.html): ended units, the form again on error
+        "ended_units": unit_reorganisation.ended_units(c), "reorganise_form": reorganise_form or {},
+        "reorganise_error": reorganise_error,
     }, actor=actor, status=status)
 
 

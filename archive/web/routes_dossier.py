@@ -25,6 +25,10 @@ from archive.web import routes_staff_edit  # edit / status / transfer / print bu
 from archive.web import routes_inventory  # hồ sơ giấy: components, location, loan, label (issue 15)
 from archive.web import routes_consistency  # đối chiếu bản giấy với hồ sơ: counts and link (issue 15)
 from archive.web import routes_declarations  # kê khai hồ sơ: own declarations / queue links (issue 18)
+from archive.web import routes_units  # "Đơn vị cũ" of a record whose unit was merged (issue 11)
+from archive.web import routes_ocr_review  # Cần xem lại: amber state with OCR review reasons (issue 11)
+from archive.web import routes_document_corrections  # hiệu chỉnh tài liệu: forms, Đã thu hồi (issue 11)
+from archive.services.page_rotation import page_turn  # xoay trang: the viewer's image URL carries the turn (issue 11)
 from archive.services.access import Action
 from archive.services.staff_profile import HistoryKind
 from archive.services.views import DocumentView
@@ -117,6 +121,9 @@ def dossier(code: str, request: Request, c: ContainerDep, actor: ActorDep) -> Re
     context.update(routes_inventory.dossier_context(c, actor, code))  # _dossier_inventory.html (issue 15)
     context.update(routes_consistency.dossier_context(c, actor, code))  # _dossier_consistency.html (issue 15)
     context.update(routes_declarations.dossier_context(c, actor, code))  # _dossier_declaration.html (issue 18)
+    context.update(routes_units.dossier_context(c, actor, view))  # _dossier_former_units.html (issue 11)
+    context.update(routes_ocr_review.dossier_context(c, actor, docs))  # _document_state.html: Cần xem lại (issue 11)
+    context.update(routes_document_corrections.dossier_context(c, actor, code))  # _document_corrections.html (issue 11)
     return render(request, "dossier.html", context, actor=actor)
 
 
@@ -145,6 +152,7 @@ def page_viewer(code: str, document_id: int, request: Request, c: ContainerDep, 
         "page_url": lambda n: f"/ho-so/{quote(code, safe='')}/tai-lieu/{document_id}?trang={n}{suffix}",
         "ready": doc.state == DocumentState.INDEXED.value or bool(pages),
         "may_download": actor.may_somewhere(Action.DOWNLOAD),
+        "rotation": page_turn(c, document_id, number),  # xoay trang: in the image URL, so a turn is not cached away
     }
     return render(request, "page.html", context, actor=actor)
 

@@ -18,6 +18,7 @@ from archive.bootstrap import Container
 from archive.domain import DocumentState
 from archive.errors import ArchiveError
 from archive.services import catalogs, documents, recent_uploads, staff
+from archive.services import ocr_review  # Cần xem lại on the watched uploads (issue 11)
 from archive.services.access import Action, Actor, require
 from archive.services.views import DocumentView
 from archive.web.deps import ActorDep, ContainerDep, csrf_protect
@@ -32,16 +33,20 @@ CLIENT_MESSAGES = ("state.waiting", "state.uploading", "state.upload_failed", "s
                    "state.indexing", "state.indexed", "state.failed", "upload.duplicate", "upload.need_staff",
                    "upload.need_files", "upload.all_done", "upload.network_error", "upload.session_expired",
                    "upload.selected", "upload.done_with_failures", "upload.needs_review", "upload.not_sent",
-                   "upload.file_failed", "upload.type_of")  # upload.type_of: a type per file (issue 16)
+                   "upload.file_failed", "upload.type_of",  # upload.type_of: a type per file (issue 16)
+                   "state.needs_review")  # OCR review: indexed, but a page needs a person (issue 11)
 
 
-def _state_json(t: Translator, d: DocumentView, *, created: bool | None = None) -> dict:
+def _state_json(t: Translator, d: DocumentView, *, created: bool | None = None,
+                review: list[str] | None = None) -> dict:
     out = {"id": d.id, "staff_code": d.staff_code, "file_name": d.file_name, "state": d.state,
            "label": t.label("state", d.state), "error": recent_uploads.shown_error(d.error, d.file_name),
            "page_count": d.page_count,
            "final": DocumentState(d.state).is_final}
     if created is not None:
         out["created"] = created
+    if review and d.state == DocumentState.INDEXED.value:  # OCR review: amber with the reasons, not green
+        out.update(state="needs_review", label=t("state.needs_review"), error="; ".join(review))
     return out
 
 
@@ -106,8 +111,9 @@ def upload_states(request: Request, c: ContainerDep, actor: ActorDep,
                   id: Annotated[list[int], Query()] = []) -> Response:  # noqa: B006
     """The pipeline state of each document being watched (at most 100 at a time)."""
     t = translator(request)
-    return finish(request, JSONResponse({"documents": [_state_json(t, documents.get_document(c, actor, i))
-                                                       for i in id[:100]]}))
+    views = [documents.get_document(c, actor, i) for i in id[:100]]
+    review = ocr_review.document_reasons(c, [v.id for v in views])  # after the scope checks above
+    return finish(request, JSONResponse({"documents": [_state_json(t, v, review=review.get(v.id)) for v in views]}))
 
 
 @router.get("/tai-len/can-bo")
@@ -127,4 +133,7 @@ def recent_page(request: Request, c: ContainerDep, actor: ActorDep) -> Response:
     counts = {"indexed": sum(1 for r in rows if r.document.state == DocumentState.INDEXED.value),
               "failed": sum(1 for r in rows if r.document.state == DocumentState.FAILED.value), "pending": pending}
     return render(request, "uploads_recent.html", {"rows": rows, "counts": counts,
-                                                   "refresh_seconds": 5 if pending else 0}, actor=actor)
+                                                   "refresh_seconds": 5 if pending else 0,
+                                                   # OCR review: flagged documents amber (issue 11)
+                                                   "review_reasons": ocr_review.document_reasons(
+                                                       c, [r.document.id for r in rows])}, actor=actor)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from archive.context import Context
 from archive.domain import JobState
+from archive.metrics import count_job  # jobs ended / failed, by kind (Prometheus, issue 20)
 from archive.models import Job
 from archive.services.jobs import enqueue
 from archive.work import leases
@@ -39,16 +40,16 @@ def run_job(ctx: Context, registry: Registry, job_id: int, worker_id: str) -> st
             handler.cleanup(ctx, job)
     except LeaseLost:
         log.warning("job %s (%s): lease lost to another worker; dropping my result", job_id, job.kind)
-        return "lost"
+        return count_job(job.kind, "lost")
     except PermanentFailure as exc:
         leases.fail(ctx, registry, job_id, worker_id, str(exc))
-        return "failed"
+        return count_job(job.kind, "failed")
     except Exception as exc:  # noqa: BLE001 — an unexpected error must not lose the job either
         log.exception("job %s (%s) failed", job_id, job.kind)
         requeued = leases.give_back(ctx, registry, job_id, worker_id, _describe(exc))
         if requeued and ctx.queue is not None:
             ctx.queue.send_job(job_id, job.kind)
-        return "requeued" if requeued else "failed"
+        return count_job(job.kind, "requeued" if requeued else "failed")
 
     try:
         follow = leases.finish(ctx, registry, job_id, worker_id, outcome)
@@ -57,15 +58,15 @@ def run_job(ctx: Context, registry: Registry, job_id: int, worker_id: str) -> st
         requeued = leases.give_back(ctx, registry, job_id, worker_id, _describe(exc))
         if requeued and ctx.queue is not None:
             ctx.queue.send_job(job_id, job.kind)
-        return "requeued" if requeued else "failed"
+        return count_job(job.kind, "requeued" if requeued else "failed")
     if follow is None:
-        return "lost"
+        return count_job(job.kind, "lost")
     if ctx.queue is not None:
         for follow_id, kind in follow:
             ctx.queue.send_job(follow_id, kind)
         for kind in outcome.wake:
             ctx.queue.wake(kind)
-    return "done"
+    return count_job(job.kind, "done")
 
 
 def start_kind(ctx: Context, registry: Registry, kind: str, *, payload: dict | None = None) -> int | None:

@@ -19,6 +19,8 @@ TABLES = {
     "notifications", "notification_emails", "periodic_reports",  # warnings, notifications, reports (0009)
     "staff_import_templates", "staff_import_runs", "staff_import_fingerprints",  # Excel staff import (0014)
     "consistency_checks", "consistency_findings", "correction_tasks",  # paper vs record, đối chiếu (0010)
+    "document_corrections",  # document corrections history: retype, move, withdraw, re-OCR, rotate (0018)
+    "unit_events",  # units renamed, moved, merged, dissolved (0016)
     "annual_update_campaigns", "declarations", "declaration_evidence", "declaration_signatures", "signing_certificates",  # declarations, signatures (0015)
 }
 

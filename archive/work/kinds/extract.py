@@ -14,15 +14,19 @@ Each OCR'd page's words with their boxes (the same run) are stored as an `ocr_wo
 
 from __future__ import annotations
 
-from sqlalchemy import delete
+import time
+
 from sqlalchemy.orm import Session
 
 from archive.context import Context
 from archive.domain import EXTRACT_KIND, INDEX_KIND, DocumentState
-from archive.models import Document, Page
+from archive.metrics import page_timer  # pages OCR'd and their seconds (Prometheus, issue 20)
+from archive.models import Document
 from archive.services.recent_uploads import shown_error
 from archive.services import archival, document_description
 from archive.services.ocr_words import store_page_words  # word boxes of OCR'd pages (consistency check)
+from archive.services.page_rotation import page_rotations, replace_pages  # rotations, "only page N" (corrections)
+from archive.services.ocr_review import flag_pages, rule_of  # blank / rotated / unsure pages: Cần xem lại
 from archive.work.contract import Finish, JobInfo, JobKind, Lease, PermanentFailure
 from ingest import ExtractOptions, InvalidUpload, PageText, extract_pages, kind_of_content_type
 from storage import local_copy
@@ -39,31 +43,34 @@ class ExtractKind(JobKind):
             if doc is None:
                 raise PermanentFailure(f"Không tìm thấy tài liệu số {doc_id}.")
             sha256, content_type = doc.sha256, doc.content_type
+            rotations = page_rotations(uow.session, doc_id)
+        only = tuple(int(n) for n in job.payload.get("only_pages", ()))  # a rotated page: OCR it alone
         s = ctx.settings
         opts = ExtractOptions(lang=s.ocr_language, dpi=s.ocr_dpi, text_layer_min_chars=s.text_layer_min_chars,
                               max_pages=s.max_pages, max_image_pixels=s.max_image_pixels,
                               max_stream_bytes=s.max_stream_bytes, text_layer=s.archival_copies,
-                              tmp_dir=s.tmp_dir)
+                              tmp_dir=s.tmp_dir, rotations=rotations, only_pages=only, review=rule_of(s))
         pages: list[PageText] = []
         try:
             kind = kind_of_content_type(content_type)
             with local_copy(ctx.store, sha256, s.tmp_dir) as work:
-                for page in extract_pages(work, kind, opts):
+                for page in page_timer(extract_pages(work, kind, opts), time.monotonic):
                     pages.append(page)
                     lease.renew()
         except InvalidUpload as exc:
             raise PermanentFailure(str(exc)) from exc
         layers = [(p.number, p.layer_pdf, p.geometry) for p in pages if p.layer_pdf and p.geometry]
-        store_layers = archival.store_text_layers(ctx, sha256, layers) if s.archival_copies else None
-        prefill = document_description.prefill_from_text("\n".join(p.text for p in pages[:2]))
+        store_layers = archival.store_text_layers(ctx, sha256, layers) if s.archival_copies and not only else None
+        prefill = None if only else document_description.prefill_from_text("\n".join(p.text for p in pages[:2]))
         store_words = store_page_words(ctx, sha256, pages)
 
         def apply(session: Session) -> None:
-            session.execute(delete(Page).where(Page.document_id == doc_id))
-            session.add_all(Page(document_id=doc_id, number=p.number, text=p.text, confidence=p.confidence,
-                                 source=p.source) for p in pages)
+            replace_pages(session, doc_id, pages, rotations, only)  # replaced, never appended; rotations kept
+            flag_pages(session, doc_id, pages, opts.review)  # OCR review flags and reasons on the rows just written
             doc = session.get(Document, doc_id)
-            doc.page_count, doc.state, doc.error = len(pages), DocumentState.INDEXING.value, None
+            doc.state, doc.error = DocumentState.INDEXING.value, None
+            if not only:
+                doc.page_count = len(pages)
             if store_layers is not None:
                 store_layers(session)
             if store_words is not None:

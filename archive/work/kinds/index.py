@@ -51,7 +51,8 @@ def page_docs(session: Session, document_ids: list[int]) -> list[PageDoc]:
                Staff.status_effective_date)
         .join(Document, Page.document_id == Document.id).join(Staff, Document.staff_id == Staff.id)
         .join(Unit, Staff.unit_id == Unit.id)
-        .where(Page.document_id.in_(document_ids)).order_by(Page.document_id, Page.number)
+        .where(Page.document_id.in_(document_ids), Document.withdrawn_at.is_(None))  # thu hồi: not searchable
+        .order_by(Page.document_id, Page.number)
     ).all()
     scopes: dict[int, tuple[str, ...]] = {}
     docs = []
