@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from archive.errors import Forbidden, NotFound
+from archive.errors import Conflict, Forbidden, NotFound
 from archive.models import Delegation, Staff, Unit, User, utcnow
 
 
@@ -246,3 +246,16 @@ def staff_seen_from(units: list[Unit], clearance: int) -> ColumnElement[bool]:
                  .join(Delegation, Delegation.unit_id == delegator.id)
                  .where(Delegation.revoked_at.is_(None), Delegation.delegate_unit_id.in_(subtree)))
     return and_(or_(Staff.unit_id.in_(subtree), Staff.unit_id.in_(delegated)), Staff.restriction_level <= clearance)
+
+
+def refuse_ended_unit(session: Session, unit: Unit) -> Unit:
+    """Nothing new goes into a unit that was merged or dissolved (sáp nhập, giải thể): new records,
+    transfers, child units and grants go to its successor (archive/services/unit_reorganisation.py)."""
+    if unit.ended_at is None:
+        return unit
+    successor = session.get(Unit, unit.successor_id) if unit.successor_id else None
+    verb = "đã sáp nhập" if unit.end_kind == "merge" else "đã giải thể"
+    if successor is not None:
+        raise Conflict(f"Đơn vị {unit.code} {verb} vào đơn vị {successor.code} ({successor.name}); "
+                       "hãy chọn đơn vị kế thừa.")
+    raise Conflict(f"Đơn vị {unit.code} {verb}; hãy chọn đơn vị khác.")

@@ -43,6 +43,7 @@ from archive.services.access import (
     check_clearance,
     check_staff,
     check_unit,
+    refuse_ended_unit,
     refuse_pending,
 )
 from archive.services.passwords import hash_password, verify_password
@@ -136,6 +137,8 @@ def create_user(c: Context, actor: Actor, *, username: str, password: str, unit_
         scope = _unit(s, scope_code) if scope_code else unit
         check_unit(s, actor, scope, Action.ADMINISTER)
         check_unit(s, actor, unit, Action.ADMINISTER)
+        refuse_ended_unit(s, unit)
+        refuse_ended_unit(s, scope)
         check_clearance(actor, clearance)
         if s.scalar(select(User.id).where(User.username == username)) is not None:
             raise Conflict(f"Tài khoản {username} đã tồn tại.")
@@ -188,7 +191,7 @@ def grant_role(c: Context, actor: Actor, username: str, *, role: str, scope_code
         s = uow.session
         user = check_account(s, actor, _user(s, username))
         _not_own(actor, user)
-        scope = check_unit(s, actor, _unit(s, scope_code), Action.ADMINISTER)
+        scope = refuse_ended_unit(s, check_unit(s, actor, _unit(s, scope_code), Action.ADMINISTER))
         user.grants.append(RoleGrant(role=role_.value, scope_unit_id=scope.id, granted_by=actor.name,
                                      expires_at=expires_at))
         audit.append(s, actor=actor.name, ip=actor.ip, action="user.grant", target_type="user", target_id=username,

@@ -127,8 +127,17 @@ def _events(s: Session, cond: ColumnElement[bool], zone: str) -> tuple[list[Reco
                             .order_by(Assignment.from_at, Assignment.id)).all()
     for a in assignments:
         first.setdefault(a.staff_id, a.id)
+    # a merge moves records to the successor unit (unit_reorganisation): no transfer deadline for that
+    ended = {u.id: u.successor_id for u in s.scalars(select(Unit).where(Unit.ended_at.is_not(None)))}
+    previous: dict[int, int] = {}
+    reorganised: set[int] = set()
     for a in assignments:
-        if a.id != first[a.staff_id] and a.effective_date is not None:
+        before = previous.get(a.staff_id)
+        if before is not None and ended.get(before) == a.unit_id:
+            reorganised.add(a.id)
+        previous[a.staff_id] = a.unit_id
+    for a in assignments:
+        if a.id != first[a.staff_id] and a.effective_date is not None and a.id not in reorganised:
             events.append(event(a.staff_id, "transfer_between_units", a.effective_date,
                                 local_date(a.from_at, zone), a.decision_ref))
     for staff_id, (st, _u) in people.items():

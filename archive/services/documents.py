@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from archive.context import Context
 from archive.domain import EXTRACT_KIND, DocumentState
-from archive.errors import InvalidInput, NotFound, shown
+from archive.errors import Conflict, InvalidInput, NotFound, shown
 from archive.models import Document, Staff
 from archive.services import audit, catalogs, derivatives, jobs
 from archive.services.access import Action, Actor, check_staff
@@ -131,6 +131,7 @@ def ingest_received(c: Context, actor: Actor, *, target: UploadTarget, received:
     try:
         existing = _find(c, target.staff_id, received.sha256)
         if existing is not None:
+            _refuse_withdrawn(c, existing.id)
             return IngestOutcome(existing, created=False)
         checked = validate_file(received.path, max_pages=s.max_pages, max_image_pixels=s.max_image_pixels,
                                 max_stream_bytes=s.max_stream_bytes, dpi=s.ocr_dpi)
@@ -167,6 +168,16 @@ def ingest_received(c: Context, actor: Actor, *, target: UploadTarget, received:
     jobs.send_after_commit(c, [(job_id, EXTRACT_KIND)])  # only after commit: a worker must find the rows
     jobs.send_after_commit(c, [(lock_job_id, RETENTION_KIND)])
     return IngestOutcome(view, created=True)
+
+
+def _refuse_withdrawn(c: Context, document_id: int) -> None:
+    """The same file uploaded again after it was withdrawn (thu hồi) from this dossier: say so, rather
+    than answer "already here" with a document the dossier no longer shows."""
+    with c.uow() as uow:
+        doc = uow.session.get(Document, document_id)
+        if doc is not None and doc.withdrawn_at is not None:
+            raise Conflict(f"Tệp này là tài liệu số {doc.id} đã bị thu hồi khỏi hồ sơ ngày "
+                           f"{doc.withdrawn_at:%d/%m/%Y}; không nạp lại được — hãy liên hệ quản trị.")
 
 
 def _find(c: Context, staff_id: int, sha256: str) -> DocumentView | None:

@@ -157,6 +157,8 @@ def review_list(c: Context, actor: Actor, *, unit: str = "", uploader: str = "",
                     AuditEntry.action == UPLOAD_ACTION, AuditEntry.target_type == "document",
                     AuditEntry.actor == uploader)))
         if batch is not None:
+            if not 0 < batch < 2**31:  # beyond any batch (and PostgreSQL's integer)
+                raise InvalidInput(f"Không có lô tiếp nhận số {batch}.")
             q = q.where(Document.id.in_(select(IntakeBatchFile.document_id).where(IntakeBatchFile.batch_id == batch)))
         rows = s.execute(q.order_by(Document.id, Page.number).limit(limit)).all()
         uploads = _uploads(s, sorted({d.id for _, d, _, _ in rows}))
@@ -176,7 +178,7 @@ def mark_reviewed(c: Context, actor: Actor, page_id: int) -> ReviewPage:
     require(actor, Action.UPLOAD)
     with c.uow() as uow:
         s = uow.session
-        page = s.get(Page, page_id)
+        page = s.get(Page, page_id) if 0 < page_id < 2**31 else None
         doc = s.get(Document, page.document_id) if page is not None else None
         if page is None or doc is None:
             raise NotFound(f"Không tìm thấy trang số {page_id}.")

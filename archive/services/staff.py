@@ -17,7 +17,7 @@ from archive.errors import Conflict, InvalidInput, NotFound, shown
 from archive.catalog_seed import SEED
 from archive.models import Assignment, CatalogEntry, Document, Staff, StaffHistory, StatusChange, Unit, utcnow
 from archive.services import audit
-from archive.services.access import Action, Actor, check_staff, check_unit
+from archive.services.access import Action, Actor, check_staff, check_unit, refuse_ended_unit
 from archive.services.staff_profile import HistoryEntry, StaffFields, StaffProfile, StaffSensitive, describe_errors
 
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}")
@@ -203,6 +203,7 @@ def add_staff(c: Context, actor: Actor, *, code: str, full_name: str, unit_code:
         if unit is None:
             raise NotFound(f"Không tìm thấy đơn vị có mã {shown(unit_code)}.")
         check_unit(s, actor, unit, Action.CREATE)
+        refuse_ended_unit(s, unit)
         check_catalog_codes(s, {"grade_code": grade_code, **sensitive_data})
         if s.scalar(select(Staff.id).where(Staff.code == code)) is not None:
             raise Conflict(f"Mã cán bộ {code} đã tồn tại.")

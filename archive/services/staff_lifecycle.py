@@ -16,7 +16,7 @@ from archive.domain import INDEX_KIND, StaffStatus
 from archive.errors import InvalidInput, NotFound
 from archive.models import Assignment, StatusChange, Unit, utcnow
 from archive.services import audit
-from archive.services.access import Action, Actor, check_staff
+from archive.services.access import Action, Actor, check_staff, refuse_ended_unit
 from archive.services.accounts import revoke_accounts_of_staff
 from archive.services.staff import StaffView, load_staff, mark_for_reindex, parse_status, staff_view
 
@@ -52,6 +52,7 @@ def transfer(c: Context, actor: Actor, code: str, *, to_unit_code: str, decision
         target = s.scalar(select(Unit).where(Unit.code == to_unit_code))
         if target is None:
             raise NotFound(f"Không tìm thấy đơn vị có mã {to_unit_code}.")
+        refuse_ended_unit(s, target)
         if target.id == staff.unit_id:
             raise InvalidInput("Cán bộ đã thuộc đơn vị này.")
         from_code = staff.unit.code

@@ -20,7 +20,7 @@ from archive.errors import Conflict, Forbidden, InvalidInput, NotFound, shown
 from archive.models import Delegation, Document, Staff, Unit, utcnow
 from archive.domain import INDEX_KIND, DocumentState
 from archive.services import audit
-from archive.services.access import Action, Actor, check_unit, unit_ancestry
+from archive.services.access import Action, Actor, check_unit, refuse_ended_unit, unit_ancestry
 from search import nfc
 
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}")  # fullmatch: `$` would let "Q1\n" through
@@ -59,7 +59,7 @@ def add_unit(c: Context, actor: Actor, *, code: str, name: str, parent_code: str
     with c.uow() as uow:
         s = uow.session
         if parent_code:
-            parent = check_unit(s, actor, get_unit_by_code(s, parent_code), Action.ADMINISTER)
+            parent = refuse_ended_unit(s, check_unit(s, actor, get_unit_by_code(s, parent_code), Action.ADMINISTER))
         else:
             if not actor.is_system:  # a new root (a province) is the operator's job
                 raise Forbidden("Chỉ quản trị hệ thống trên máy chủ mới tạo được đơn vị gốc.")

@@ -1209,7 +1209,7 @@ MESSAGES: dict[str, str] = {
     "reorg.action_merge": "Sáp nhập vào đơn vị khác",
     "reorg.action_dissolve": "Giải thể",
     "reorg.new_name": "Tên mới (khi đổi tên)",
-    "reorg.target": "Đơn vị cấp trên mới hoặc đơn vị nhận",
+    "reorg.target": "Đơn vị nhận (hoặc đơn vị cha mới khi chuyển)",
     "reorg.no_target": "— không có —",
     "reorg.decision": "Số quyết định",
     "reorg.decision_date": "Ngày quyết định",

@@ -105,7 +105,8 @@ def test_retype_changes_type_in_search_audits_before_after_and_keeps_the_origina
 
 
 def test_withdrawn_document_is_in_no_search_result_nor_the_dossier_but_still_in_the_store(office):
-    doc = _upload(office, born_digital_pdf([PHRASE]), "qd.pdf")
+    data = born_digital_pdf([PHRASE])
+    doc = _upload(office, data, "qd.pdf")
     assert search_pages(office, SYSTEM, f'"{PHRASE}"').total == 1
     before = _stored_hash(office, doc.sha256)
 
@@ -131,6 +132,10 @@ def test_withdrawn_document_is_in_no_search_result_nor_the_dossier_but_still_in_
     reindex_all(office)
     office.queue.drain()
     assert search_pages(office, SYSTEM, f'"{PHRASE}"').total == 0
+    # the same file uploaded again to that dossier is refused with why, not answered "already here"
+    with pytest.raises(Conflict, match="đã bị thu hồi"):
+        _upload(office, data, "qd-lai.pdf")
+    assert [d.id for d in list_documents(office, SYSTEM, "NV001")] == []
 
 
 def test_moved_document_is_found_under_the_new_person_not_the_old(office):

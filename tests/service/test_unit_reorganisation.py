@@ -205,3 +205,32 @@ def test_pages_follow_the_merge_through_the_index_queue(world):
         assert set(uow.session.scalars(select(Document.state))) == {"indexing"}
     world.queue.drain()
     assert pages(_hr("QB")) == {"NV1", "NV2"} and pages(_hr("QA")) == set()
+
+
+def test_nothing_new_goes_into_an_ended_unit_and_a_merge_is_no_transfer_deadline(world):
+    from archive.services.accounts import create_user, grant_role
+    from archive.services.deadlines import deadline_report
+    from archive.services.staff_lifecycle import transfer
+
+    merge_unit(world, SYSTEM, "QA", into="QB", decision=QD)
+    with pytest.raises(Conflict, match="đã sáp nhập vào đơn vị QB"):
+        add_staff(world, SYSTEM, code="NV9", full_name="Đỗ Văn Mới", unit_code="QA", status="dang_cong_tac")
+    with pytest.raises(Conflict, match="hãy chọn đơn vị kế thừa"):
+        transfer(world, SYSTEM, "NV3", to_unit_code="QA", decision_ref="16/QĐ-UBND", effective_date=date(2026, 12, 2))
+    with pytest.raises(Conflict):
+        add_unit(world, SYSTEM, code="QA.X", name="Phòng mới", parent_code="QA")
+    with pytest.raises(Conflict):
+        create_user(world, SYSTEM, username="hr.qa", password="mat-khau-du-dai-1", unit_code="QA", role="hr_officer")
+    make_user(world, "hr.qb", "hr_officer", "QB")
+    with pytest.raises(Conflict):
+        grant_role(world, SYSTEM, "hr.qb", role="hr_officer", scope_code="QA")
+    with world.uow() as uow:
+        assert uow.session.scalar(select(func.count(Staff.id)).where(Staff.code == "NV9")) == 0
+        assert uow.session.scalar(select(func.count(User.id)).where(User.username == "hr.qa")) == 0
+    # NV1 moved to QB by the merge: not a transfer someone must record within the profile's days (Lạng Sơn
+    # Đ8.1 has a rule for transfers); NV3's real transfer to XA is one
+    world.settings = world.settings.model_copy(update={"profile": "lang-son"})
+    transfer(world, SYSTEM, "NV3", to_unit_code="XA", decision_ref="17/QĐ-UBND", effective_date=date(2026, 12, 2))
+    moved = {r.event.staff_code for r in deadline_report(world, SYSTEM).rows
+             if r.rule.event == "transfer_between_units"}
+    assert moved == {"NV3"}

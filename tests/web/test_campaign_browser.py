@@ -31,7 +31,9 @@ def test_auditor_runs_a_campaign_exports_the_log_and_sees_an_alert(new_page, sit
     expect(page.get_by_role("status").filter(has_text="Đã mở đợt kiểm tra")).to_be_visible()
     row = page.locator("table.campaign-items tbody tr").first
     code = row.get_attribute("data-staff")
-    assert code in {"NV001", "NV002"}, "the sample is drawn from Q1's records only"
+    # other browser tests add records to Q1's subtree on the shared site; the sample stays inside it
+    unit = row.locator("span.muted").first.inner_text().strip()
+    assert unit == "Q1" or unit.startswith("Q1."), "the sample is drawn from Q1's subtree only"
     row.get_by_label(f"Số trang khớp với bản giấy — {code}").select_option("no")
     row.get_by_label(f"Kết quả — {code}").select_option("khong_dat")
     row.get_by_label(f"Ghi chú — {code}").fill("Thiếu trang 3 của quyết định")

@@ -50,7 +50,7 @@ def test_admin_merges_unit_x_into_y_and_an_officer_of_y_finds_x_staff(new_page, 
     form = admin.locator("#reorganise")
     form.get_by_label("Đơn vị cần tổ chức lại").select_option("SAPX")
     form.get_by_label("Hình thức tổ chức lại").select_option("merge")
-    form.get_by_label("Đơn vị cấp trên mới hoặc đơn vị nhận").select_option("SAPY")
+    form.get_by_label("Đơn vị nhận (hoặc đơn vị cha mới khi chuyển)").select_option("SAPY")
     form.get_by_label("Số quyết định").fill("215/QĐ-UBND")
     form.get_by_label("Ngày quyết định").fill("20/11/2026")
     form.get_by_label("Ngày có hiệu lực").fill("01/12/2026")
