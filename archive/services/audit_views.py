@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String, and_, cast, false, not_, or_, select, true
+from sqlalchemy import Select, String, and_, cast, false, not_, or_, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -41,6 +41,24 @@ RECORD_TARGETS = ("staff", "document", "user", "unit", "catalog")
 MAX_CLEARANCE = 2
 MAX_LIMIT = 1000
 MAX_OFFSET = 1_000_000  # deeper than any page a person reads; bounded so a huge offset is a 422, not a 500
+
+
+def _filtered(stmt: Select, filters: dict) -> Select:
+    """The log page's and the CSV export's filters (one place, so both show the same entries)."""
+    if filters.get("actor"):
+        stmt = stmt.where(AuditEntry.actor == filters["actor"])
+    if filters.get("target_type"):
+        stmt = stmt.where(AuditEntry.target_type == filters["target_type"])
+    if filters.get("target_id"):
+        stmt = stmt.where(AuditEntry.target_id == str(filters["target_id"]))
+    if filters.get("action"):
+        stmt = stmt.where(AuditEntry.action == filters["action"])
+    if filters.get("since"):
+        stmt = stmt.where(AuditEntry.at >= filters["since"])
+    if filters.get("until"):
+        stmt = stmt.where(AuditEntry.at < filters["until"])
+    return stmt
+
 
 def _visible(session: Session, actor: Actor) -> ColumnElement[bool]:
     """The SQL condition an entry meets when `actor` may read it (see the module's rule)."""
@@ -97,19 +115,7 @@ def browse(c: Context, caller: Actor, *, actor: str | None = None, target_type: 
                "since": since, "until": until, "limit": limit, "offset": offset}
     with c.uow() as uow:
         s = uow.session
-        stmt = select(AuditEntry).where(_visible(s, caller))
-        if actor:
-            stmt = stmt.where(AuditEntry.actor == actor)
-        if target_type:
-            stmt = stmt.where(AuditEntry.target_type == target_type)
-        if target_id:
-            stmt = stmt.where(AuditEntry.target_id == str(target_id))
-        if action:
-            stmt = stmt.where(AuditEntry.action == action)
-        if since:
-            stmt = stmt.where(AuditEntry.at >= since)
-        if until:
-            stmt = stmt.where(AuditEntry.at < until)
+        stmt = _filtered(select(AuditEntry).where(_visible(s, caller)), filters)
         rows = s.scalars(stmt.order_by(AuditEntry.seq.desc()).limit(limit).offset(offset))
         out = [{"seq": e.seq, "at": e.at.isoformat() + "Z", "actor": e.actor, "ip": e.ip, "action": e.action,
                 "target_type": e.target_type, "target_id": e.target_id, "details": e.details} for e in rows]
@@ -171,19 +177,7 @@ def export_csv(c: Context, caller: Actor, *, actor: str | None = None, target_ty
                "since": since, "until": until}
     with c.uow() as uow:
         s = uow.session
-        stmt = select(AuditEntry).where(_visible(s, caller))
-        if actor:
-            stmt = stmt.where(AuditEntry.actor == actor)
-        if target_type:
-            stmt = stmt.where(AuditEntry.target_type == target_type)
-        if target_id:
-            stmt = stmt.where(AuditEntry.target_id == str(target_id))
-        if action:
-            stmt = stmt.where(AuditEntry.action == action)
-        if since:
-            stmt = stmt.where(AuditEntry.at >= since)
-        if until:
-            stmt = stmt.where(AuditEntry.at < until)
+        stmt = _filtered(select(AuditEntry).where(_visible(s, caller)), filters)
         rows, last = 0, 0
         while True:
             batch = list(s.scalars(stmt.where(AuditEntry.seq > last).order_by(AuditEntry.seq).limit(EXPORT_BATCH)))

@@ -83,6 +83,18 @@ def _visible_staff(session: Session, actor: Actor) -> ColumnElement[bool]:
     return staff_seen_from(units, actor.clearance)
 
 
+def staff_in_view(session: Session, actor: Actor, unit: str = "") -> ColumnElement[bool]:
+    """Records the actor may read, within `unit`'s subtree when one is named (404 for a unit they
+    cannot see) — the dashboard's and the warnings' population."""
+    cond = _visible_staff(session, actor)
+    if not unit:
+        return cond
+    chosen = session.scalar(select(Unit).where(Unit.code == unit))
+    if chosen is None or not (actor.is_system or _sees_unit(session, actor, chosen)):
+        raise NotFound(f"Không tìm thấy đơn vị có mã {unit[:32]}.")
+    return and_(cond, Staff.unit_id.in_(select(Unit.id).where(Unit.path.like(f"{chosen.path}%"))))
+
+
 def local_date(moment: datetime, zone: str) -> date:
     """The office's calendar day of a stored (naive UTC) moment."""
     return moment.replace(tzinfo=UTC).astimezone(ZoneInfo(zone)).date()
@@ -174,12 +186,7 @@ def deadline_report(c: Context, actor: Actor, *, state: str = "", unit: str = ""
     today = local_date(c.clock(), zone)
     with c.uow() as uow:
         s = uow.session
-        cond = _visible_staff(s, actor)
-        if unit:
-            chosen = s.scalar(select(Unit).where(Unit.code == unit))
-            if chosen is None or not (actor.is_system or _sees_unit(s, actor, chosen)):
-                raise NotFound(f"Không tìm thấy đơn vị có mã {unit[:32]}.")
-            cond = and_(cond, Staff.unit_id.in_(select(Unit.id).where(Unit.path.like(f"{chosen.path}%"))))
+        cond = staff_in_view(s, actor, unit)
         calendar = calendar_of(s)
         events, uploads, accounts = _events(s, cond, zone)
         rows: list[DeadlineState] = []

@@ -28,17 +28,17 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from archive.context import Context
 from archive.domain import StaffStatus
-from archive.errors import InvalidInput, NotFound
+from archive.errors import InvalidInput
 from archive.models import Staff, StaffHistory, Unit
 from archive.services import audit, retirement_age, salary_step
 from archive.services.access import Action, Actor, require
-from archive.services.deadlines import _sees_unit, _visible_staff, local_date
+from archive.services.deadlines import local_date, staff_in_view
 from archive.services.staff_profile import HistoryKind
 from archive.settings import Settings
 
@@ -157,12 +157,7 @@ def list_warnings(c: Context, actor: Actor, *, kind: str = "", unit: str = "") -
     today = local_date(c.clock(), c.settings.web_timezone)
     with c.uow() as uow:
         s = uow.session
-        cond = _visible_staff(s, actor)
-        if unit:
-            chosen = s.scalar(select(Unit).where(Unit.code == unit))
-            if chosen is None or not (actor.is_system or _sees_unit(s, actor, chosen)):
-                raise NotFound(f"Không tìm thấy đơn vị có mã {unit[:32]}.")
-            cond = and_(cond, Staff.unit_id.in_(select(Unit.id).where(Unit.path.like(f"{chosen.path}%"))))
+        cond = staff_in_view(s, actor, unit)
         found = [w for w in collect(s, cond, today=today, settings=c.settings) if not kind or w.kind == kind]
         audit.append(s, actor=actor.name, ip=actor.ip, action="warnings.list", target_type="warnings",
                      details={"kind": kind, "unit": unit, "rows": len(found)})
