@@ -305,14 +305,20 @@ def counts_for(c: Context, actor: Actor, staff_code: str) -> ConsistencyReport |
 
 # -- resolving ----------------------------------------------------------------------------------
 
+def _note(note: object) -> str:
+    """A resolution's or a correction's note: one line, bounded."""
+    text = " ".join(str(note or "").split())
+    if len(text) > MAX_NOTE:
+        raise InvalidInput(f"Ghi chú dài tối đa {MAX_NOTE} ký tự.")
+    return text
+
+
 def resolve(c: Context, actor: Actor, finding_id: int, resolution: str, note: str = "") -> FindingView:
     """The auditor's judgement of one finding (xử lý kết quả đối chiếu), audited."""
     if resolution not in RESOLUTIONS:
         raise InvalidInput("Cách xử lý phải là một trong: record_wrong (hồ sơ ghi sai), paper_wrong (bản giấy ghi sai), "
                            "ocr_misread (OCR đọc nhầm).")
-    note = " ".join(str(note or "").split())
-    if len(note) > MAX_NOTE:
-        raise InvalidInput(f"Ghi chú dài tối đa {MAX_NOTE} ký tự.")
+    note = _note(note)
     with c.uow() as uow:
         s = uow.session
         f = s.get(ConsistencyFinding, finding_id) if isinstance(finding_id, int) else None
@@ -388,9 +394,7 @@ def list_corrections(c: Context, actor: Actor, *, state: str = TASK_OPEN, limit:
 
 def complete_correction(c: Context, actor: Actor, task_id: int, note: str = "") -> CorrectionView:
     """HR marks a task done once the record is corrected (Action.UPDATE on the record), audited."""
-    note = " ".join(str(note or "").split())
-    if len(note) > MAX_NOTE:
-        raise InvalidInput(f"Ghi chú dài tối đa {MAX_NOTE} ký tự.")
+    note = _note(note)
     with c.uow() as uow:
         s = uow.session
         t = s.get(CorrectionTask, task_id) if isinstance(task_id, int) else None

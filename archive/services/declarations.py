@@ -249,15 +249,20 @@ def _current_pdf(c: Context, s: Session, d: Declaration, staff: Staff) -> bytes:
         return fh.read()
 
 
+def _signing_step(s: Session, actor: Actor, d: Declaration) -> tuple[str, Staff]:
+    """The step waiting for a signature and the record it is about (the actor must be its signer)."""
+    step = STEP_OF_STATE.get(d.state)
+    if step is None:
+        raise Conflict("Bản kê khai không còn bước nào cần ký.")
+    return step, check_step(s, actor, d, step)
+
+
 def signing_copy(c: Context, actor: Actor, declaration_id: int) -> tuple[str, bytes]:
     """(file name, bytes) of the PDF to sign elsewhere at the current step; recorded as issued."""
     with c.uow() as uow:
         s = uow.session
         d = _load(s, declaration_id)
-        step = STEP_OF_STATE.get(d.state)
-        if step is None:
-            raise Conflict("Bản kê khai không còn bước nào cần ký.")
-        staff = check_step(s, actor, d, step)
+        step, staff = _signing_step(s, actor, d)
         pdf = _current_pdf(c, s, d, staff)
         d.issued_sha256 = d.pdf_sha256
         audit.append(s, actor=actor.name, ip=actor.ip, action="declaration.issue_for_signing",
@@ -286,10 +291,7 @@ def sign(c: Context, actor: Actor, declaration_id: int, *, password: str, p12: b
     with c.uow() as uow:
         s = uow.session
         d = _load(s, declaration_id)
-        step = STEP_OF_STATE.get(d.state)
-        if step is None:
-            raise Conflict("Bản kê khai không còn bước nào cần ký.")
-        staff = check_step(s, actor, d, step)
+        step, staff = _signing_step(s, actor, d)
         key = p12 or (certificates.stored_key(c, s, actor.user_id, actor.name) if actor.user_id else None)
         if not key:
             raise InvalidInput("Chưa có khóa ký số: hãy chọn tệp PKCS#12 hoặc tải lên tệp đã ký ở nơi khác.")
@@ -315,10 +317,7 @@ def upload_signed(c: Context, actor: Actor, declaration_id: int, data: bytes) ->
     with c.uow() as uow:
         s = uow.session
         d = _load(s, declaration_id)
-        step = STEP_OF_STATE.get(d.state)
-        if step is None:
-            raise Conflict("Bản kê khai không còn bước nào cần ký.")
-        staff = check_step(s, actor, d, step)
+        step, staff = _signing_step(s, actor, d)
         if not d.issued_sha256 or d.issued_sha256 != d.pdf_sha256:
             raise Conflict("Hãy tải bản cần ký của bước này về trước, rồi tải lên bản đã ký.")
         with _store(c).open(d.issued_sha256) as fh:
