@@ -24,6 +24,7 @@ QUICK: dict[str, list[str]] = {
     "consistency": ["--pages", "6"],  # paper vs record: fields/s, lệch precision/recall (issue 15)
     "staff_import": ["--rows", "20000"],  # Excel import rows/s, TCVN3/VNI names (issue 16)
     "batch_intake": ["--files", "60"],  # batch vs single uploads per file, cover detection per page (issue 16)
+    "ocr_kinds": ["--pages", "2"],  # hard scans: CER per degradation kind, pipeline vs raw tesseract (issue 19)
 }
 LARGE: dict[str, list[str]] = {
     "ocr": ["--per-profile", "10"],
@@ -36,6 +37,7 @@ LARGE: dict[str, list[str]] = {
     "consistency": ["--pages", "12"],  # paper vs record: fields/s, lệch precision/recall (issue 15)
     "staff_import": ["--rows", "20000"],  # Excel import rows/s, TCVN3/VNI names (issue 16)
     "batch_intake": ["--files", "200"],  # batch vs single uploads per file, cover detection per page (issue 16)
+    "ocr_kinds": ["--pages", "6"],  # hard scans: CER per degradation kind, pipeline vs raw tesseract (issue 19)
 }
 
 

@@ -1,5 +1,9 @@
 """Vietnamese OCR of one page image with tesseract (`vie`), text, mean word confidence and words.
 
+Each page is measured and prepared by its own recipe (ingest.page_quality: gray to tesseract when
+clean, binarised and cleared of dust when dusty, seal-red and signature-blue ink taken out), and
+words tesseract read from dust (marks only, low confidence) are dropped from words and text.
+
 The same run's word table (TSV) is kept as `OcrResult.words`: each word's text, confidence and
 box in the pixels of the page image we were given (boxes on a deskewed page are mapped back),
 with tesseract's block / paragraph / line numbers — what reading a form's fields needs.
@@ -18,6 +22,7 @@ import logging
 import math
 import os
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +30,7 @@ import pytesseract
 from PIL import Image
 
 from ingest.errors import ExtractionFailed, UnreadablePage
+from ingest.page_quality import prepare as prepare_page
 from ingest.preprocess import PreprocessOptions, preprocess_with_angle, to_grayscale
 from search.text import nfc
 from storage import owned_prefix
@@ -150,8 +156,15 @@ def _mean_confidence(tsv: str) -> float:
     return round(sum(confs) / len(confs), 2) if confs else 0.0
 
 
-def prepare_with_angle(img: Image.Image, options: PreprocessOptions) -> tuple[Image.Image, float]:
-    """`preprocess(img, options)` and the deskew angle it applied (0 when it did not rotate)."""
+def prepare_with_angle(img: Image.Image, options: PreprocessOptions, dpi: float = 300) -> tuple[Image.Image, float]:
+    """The page tesseract reads and the deskew angle applied (0 when it did not rotate).
+
+    With `options.adaptive` (the default) the page is measured and gets its own recipe
+    (ingest.page_quality: gray when clean, cleaned when dusty); otherwise `preprocess`'s one.
+    """
+    if options.adaptive:
+        prepared, angle, _ = prepare_page(img, options, dpi)
+        return prepared, angle
     return preprocess_with_angle(img, options)
 
 
@@ -174,19 +187,24 @@ def ocr_image(
     # `rotation` (clockwise, a multiple of 90, from orientation detection) turns the page first;
     # it joins the deskew angle, so boxes and the text layer still map back onto `img`
     page = img.rotate(-rotation, expand=True) if rotation % 360 else img
+    dusty = False
     if options is None:
         prepared, angle = page, 0.0
+    elif options.adaptive:  # the page measured, its recipe chosen (ingest.page_quality)
+        prepared, angle, quality = prepare_page(page, options, dpi)
+        dusty = quality.recipe == "clean"
     else:  # the angle maps word boxes (and the text layer) back onto the page
-        prepared, angle = prepare_with_angle(page, options)
+        prepared, angle = prepare_with_angle(page, options, dpi)
     angle -= rotation % 360
     layer: bytes | None = None
     with tempfile.TemporaryDirectory(prefix=owned_prefix("ocr-"), dir=tmp_dir) as tmp:
-        page_file = write_netpbm(prepared, Path(tmp) / "page")
+        page_file = write_uncompressed(prepared, Path(tmp) / "page", dpi)
         try:
             if text_layer:
                 text, tsv, layer = _run_with_layer(page_file, Path(tmp) / "out", lang=lang, dpi=dpi, timeout=timeout)
             else:
                 # one tesseract run for both: the text as tesseract lays it out, and word confidences
+                # (the page's DPI travels in the BMP header)
                 text, tsv = pytesseract.run_and_get_multiple_output(
                     str(page_file), extensions=["txt", "tsv"], lang=lang, timeout=timeout
                 )
@@ -204,8 +222,53 @@ def ocr_image(
         geometry = PageGeometry(width=img.width, height=img.height, ocr_width=prepared.width,
                                 ocr_height=prepared.height, angle=angle, dpi=float(dpi))
     words = _words(tsv, angle=angle, ocr_size=prepared.size, page_size=img.size)
-    return OcrResult(text=nfc(text).strip(), confidence=_mean_confidence(tsv), layer_pdf=layer, geometry=geometry,
+    text, confidence = nfc(text).strip(), _mean_confidence(tsv)
+    if options is not None and options.adaptive:
+        kept = tuple(w for w in words if not is_dust_word(w, dusty_page=dusty))
+        if len(kept) < len(words):  # dust read as marks: the text is the kept words, laid out as tesseract does
+            words, text = kept, text_of_words(kept)
+            confidence = round(sum(w.conf for w in kept) / len(kept), 2) if kept else 0.0
+    return OcrResult(text=text, confidence=confidence, layer_pdf=layer, geometry=geometry,
                      words=words, size=(img.width, img.height), rotation=rotation % 360)
+
+
+# A word with no letter or digit that tesseract itself doubts is dust read as a mark (`¬`, `_`,
+# `„`, `ˆ`, a lone `,`): on the bench's dusty pages every such word was below 60, while real
+# dashes and bullets of list items read at 90+.
+DUST_WORD_MAX_CONF = 60.0
+# On a page measured dusty, a word of one or two characters read at almost no confidence is a
+# grain cloud read as letters (`l`, `Ki`, `.í` at 0); real short words on those pages read ≥ 20.
+DUSTY_PAGE_SHORT_WORD_MAX_CONF = 10.0
+
+
+def _is_text_char(ch: str) -> bool:
+    # letters and digits, but not modifier letters (ˆ ˋ ˜ are marks tesseract reads from dust)
+    return unicodedata.category(ch) in ("Lu", "Ll", "Lt", "Lo", "Nd")
+
+
+def is_dust_word(word: OcrWord, *, dusty_page: bool = False) -> bool:
+    """A word that is only marks (no letter, no digit) read with low confidence: dust, not text;
+    on a dusty page also a one- or two-character word read at almost no confidence."""
+    if word.conf < DUST_WORD_MAX_CONF and not any(_is_text_char(ch) for ch in word.text):
+        return True
+    return dusty_page and len(word.text) <= 2 and word.conf < DUSTY_PAGE_SHORT_WORD_MAX_CONF
+
+
+def text_of_words(words: tuple[OcrWord, ...]) -> str:
+    """Page text from words as tesseract's text output lays it: a line per line, a blank line
+    between paragraphs and blocks."""
+    lines: list[str] = []
+    previous: tuple[int, int, int] | None = None
+    for word in words:
+        key = (word.block, word.par, word.line)
+        if key != previous:
+            if previous is not None and key[:2] != previous[:2]:
+                lines.append("")
+            lines.append(word.text)
+            previous = key
+        else:
+            lines[-1] += " " + word.text
+    return "\n".join(lines).strip()
 
 
 def _run_with_layer(page_file: Path, out_base: Path, *, lang: str, dpi: float, timeout: int) -> tuple[str, str, bytes]:
@@ -220,16 +283,26 @@ def _run_with_layer(page_file: Path, out_base: Path, *, lang: str, dpi: float, t
     return text, tsv, out_base.with_suffix(".pdf").read_bytes()
 
 
-def write_netpbm(img: Image.Image, stem: Path) -> Path:
-    """Save `img` uncompressed for tesseract: PBM (1-bit), PGM (gray) or PPM (colour).
+def write_uncompressed(img: Image.Image, stem: Path, dpi: float | None = None) -> Path:
+    """Save `img` uncompressed for tesseract, as BMP (1-bit, gray or colour), with its DPI.
 
     pytesseract would write a PNG, and zlib compression of an A4 page at 300 dpi costs
-    0.07–0.3 CPU-s, a tenth of the OCR itself; netpbm is a header and the raw pixels
-    (~1 MB for a 1-bit page), which leptonica reads as fast as any format.
+    0.07–0.3 CPU-s, a tenth of the OCR itself. Uncompressed is a header and the raw pixels,
+    but which format matters: leptonica reads an 8-bit PGM slowly (a gray A4 page cost
+    tesseract 1.27 CPU-s as PGM, 1.13 s as BMP, 1.20 s as PNG; 1-bit BMP and PBM 0.87 s).
+    A BMP also carries the resolution, which tesseract honours: without it tesseract guesses
+    one from the text size, and on a ruled Mẫu 2C table it guessed wrong and read the grid
+    as letters (13.9 % CER against 0.5 % with the real DPI, bench.ocr_kinds).
     """
     if img.mode not in ("1", "L", "RGB"):
         img = to_grayscale(img)  # alpha, palette, 16-bit, CMYK: tesseract reads gray anyway
-    suffix = {"1": ".pbm", "L": ".pgm", "RGB": ".ppm"}[img.mode]
-    path = stem.with_suffix(suffix)
-    img.save(path, format="PPM")
+    path = stem.with_suffix(".bmp")
+    if dpi:
+        img.save(path, format="BMP", dpi=(round(dpi), round(dpi)))
+    else:
+        img.save(path, format="BMP")
     return path
+
+
+# the name other stages (ingest.orientation) know it by
+write_netpbm = write_uncompressed

@@ -38,6 +38,9 @@ class PreprocessOptions:
     max_speck_px: int = 3
     max_speck_area: int = 6
     speck_clearance_px: int = 2
+    # Measure each page first and choose its recipe (ingest.page_quality): a clean page goes to
+    # tesseract gray, a dusty one is binarised and cleared of specks. False: this fixed recipe.
+    adaptive: bool = True
 
 
 def to_grayscale(img: Image.Image) -> Image.Image:
@@ -164,6 +167,11 @@ def _skew_of_ink(ink: np.ndarray, *, max_deg: float) -> float:
     best = max(np.arange(-max_deg, max_deg + 0.01, 0.5), key=score)
     fine = max(np.arange(best - 0.5, best + 0.51, 0.1), key=score)
     return round(float(fine), 2)
+
+
+def skew_of_ink(ink: np.ndarray, *, max_deg: float = 5.0) -> float:
+    """The deskew angle of an ink mask (see `estimate_skew`)."""
+    return _skew_of_ink(ink, max_deg=max_deg)
 
 
 def estimate_skew(gray: Image.Image, *, max_deg: float = 5.0) -> float:

@@ -21,7 +21,7 @@ def cv_strip() -> tuple[Image.Image, str]:
     return img.crop((0, 0, img.width, 900)), truth
 
 
-@pytest.mark.parametrize("mode,suffix", [("1", ".pbm"), ("L", ".pgm"), ("RGB", ".ppm")])
+@pytest.mark.parametrize("mode,suffix", [("1", ".bmp"), ("L", ".bmp"), ("RGB", ".bmp")])
 def test_the_page_goes_to_tesseract_uncompressed_with_its_pixels_intact(tmp_path, mode, suffix):
     arr = (np.arange(40 * 30).reshape(30, 40) % 256).astype(np.uint8)
     img = Image.fromarray(arr).convert(mode)
@@ -29,6 +29,14 @@ def test_the_page_goes_to_tesseract_uncompressed_with_its_pixels_intact(tmp_path
     assert path.suffix == suffix
     with Image.open(path) as back:
         assert back.mode == mode and np.array_equal(np.asarray(back), np.asarray(img))
+
+
+def test_the_page_file_carries_the_scan_resolution_for_tesseract(tmp_path):
+    from ingest.ocr import write_uncompressed
+
+    path = write_uncompressed(Image.new("L", (40, 30), 255), tmp_path / "page", 200)
+    with Image.open(path) as back:
+        assert [round(v) for v in back.info["dpi"]] == [200, 200]
 
 
 def test_a_transparent_image_is_flattened_onto_white_paper(tmp_path):

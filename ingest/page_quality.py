@@ -1,0 +1,180 @@
+"""How clean a scanned page is (chất lượng trang quét), measured cheaply, and which recipe it gets.
+
+One recipe for every page loses twice: cleaning a clean page (thresholding it ourselves, painting
+out specks) costs marks that tesseract's own binarisation keeps, and handing a noisy page to
+tesseract as it is lets it read dust as punctuation. So each page is measured first — dust
+density, paper and ink levels, coloured ink — on the page's own ink mask (a few numpy passes,
+~50 ms at 300 dpi A4), and the measurement picks the recipe:
+
+- ``gray``: a clean page goes to tesseract gray (it binarises it itself);
+- ``clean``: a dusty page is binarised by us (Otsu + 10) and cleared of specks, harder the
+  denser the dust.
+
+Seal-red ink over black print, and signature-blue while it is a small share of the ink, are
+taken out of the gray page in both recipes (`gray_without_colour`); a page written all in one
+colour keeps it. The speck areas follow the scan's DPI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from PIL import Image, ImageChops
+
+from ingest.preprocess import (PreprocessOptions, bitmap_from_ink, otsu_from_histogram, rotate_page, skew_of_ink,
+                               speck_mask, to_grayscale)
+
+Recipe = Literal["gray", "clean"]
+
+# Specks per megapixel above which a page is dusty. A clean scan (JPEG grain, a dot or two of
+# dust) measures 0–20; a page with visible dust ≥ 150 (≈ 1,300 grains on A4 at 300 dpi).
+DUSTY_SPECKS_PER_MP = 60.0
+# Above this the dust is dense (salt noise): grains touch each other and the strokes, so few
+# have a 2 px blank ring, and the second ring filter asks for 1 px (speck_passes).
+DENSE_SPECKS_PER_MP = 400.0
+# Skew below this is left to tesseract on the gray recipe (it follows slightly sloping lines,
+# and rotating a gray page costs ~0.2 s and blurs it once more).
+GRAY_DESKEW_MIN_DEG = 1.0
+# A pixel is seal-red (signature-blue) when its red (blue) channel exceeds both others by this
+# much (a red seal ≈ 150, blue ballpoint ≈ 100; gray print, blue-black toner and yellowed
+# paper < 40), and it is lightened from _CHROMA_FROM on.
+_CHROMA = 70
+_CHROMA_FROM = 40
+# Coloured ink is taken out only when at least this share of the ink is black print …
+_MIN_BLACK_PRINT = 0.15
+# … and blue only while it is at most this share of all ink (a signature or two).
+_MAX_BLUE_SHARE = 0.10
+
+
+@dataclass(frozen=True)
+class PageQuality:
+    """What was measured on one page: dust, levels, colour — and the recipe they give."""
+
+    specks_per_mp: float    # isolated ink specks (≤ 3×3 px, blank ring) per megapixel
+    paper: int              # gray level of the paper (90th percentile)
+    ink: int                # gray level of the ink (median of the pixels at or below Otsu's threshold)
+    coloured_share: float   # share of dark-or-saturated pixels that are coloured ink (seal, signature)
+    recipe: Recipe
+    dense: bool = False     # dust so dense it touches strokes: the 5×5 ring filter asks only a 1 px ring
+
+
+def gray_without_colour(img: Image.Image) -> tuple[Image.Image, float]:
+    """The page in gray with seal-red and signature-blue ink turned to paper; the coloured share.
+
+    A red seal (con dấu) in luminance is as dark as print (≈ 80), so tesseract reads its rings
+    as letters; a blue signature scribbled across lines, likewise. Both go when there is black
+    print for them to sit on. Red always then: seals are red (Nghị định 30/2020/NĐ-CP, Phụ lục I
+    on seals over signatures), never the text. Blue only while it is a small share of the ink
+    (a signature, not values filled in with a blue pen); a page written all in one colour keeps it.
+    """
+    if img.mode not in ("RGB", "RGBA", "P", "CMYK"):
+        return (img if img.mode == "L" else to_grayscale(img)), 0.0
+    rgb = img.convert("RGB")
+    gray = rgb.convert("L")
+    # PIL's C channel operations: ~0.1 s for an A4 page at 300 dpi (numpy takes ~0.5 s)
+    r, g, b = rgb.split()
+    redness = ImageChops.subtract(r, ImageChops.lighter(g, b))
+    blueness = ImageChops.subtract(b, ImageChops.lighter(r, g))
+    hard = [255 if v >= _CHROMA else 0 for v in range(256)]
+    red, blue = redness.point(hard), blueness.point(hard)
+    dark = gray.point([255 if v < 160 else 0 for v in range(256)])
+    coloured = ImageChops.lighter(red, blue)
+    ink_total = ImageChops.lighter(coloured, dark).histogram()[255]
+    if not ink_total:
+        return gray, 0.0
+    red_n, blue_n = red.histogram()[255], blue.histogram()[255]
+    share = (red_n + blue_n) / ink_total
+    black_print = ImageChops.subtract(dark, coloured).histogram()[255] / ink_total
+    if black_print < _MIN_BLACK_PRINT:
+        return gray, share
+    # coloured pixels become paper by how coloured they are: a stroke's anti-aliased rim is
+    # less saturated than its core, and a hard cut would leave the rim as a gray ghost;
+    # blue-black print (blueness ≈ 30) and JPEG colour noise stay below the ramp
+    ramp = [max(0, min(255, (v - _CHROMA_FROM) * 255 // (_CHROMA - _CHROMA_FROM))) for v in range(256)]
+    mask = redness.point(ramp) if red_n else None
+    if blue_n and blue_n / ink_total <= _MAX_BLUE_SHARE:
+        mask = blueness.point(ramp) if mask is None else ImageChops.lighter(mask, blueness.point(ramp))
+    if mask is None:
+        return gray, share
+    return Image.composite(Image.new("L", gray.size, 255), gray, mask), share
+
+
+def _measure(gray: Image.Image, coloured_share: float) -> tuple[PageQuality, np.ndarray, np.ndarray]:
+    arr = np.asarray(gray)
+    hist = gray.histogram()
+    threshold = otsu_from_histogram(hist)
+    ink = arr <= threshold
+    specks = speck_mask(ink, max_px=3, max_area=6, clearance_px=2)
+    megapixels = arr.size / 1e6
+    # grains, not pixels: a grain is 1–6 px, call it 3
+    per_mp = float(specks.sum()) / 3 / megapixels if megapixels else 0.0
+    cum = np.cumsum(hist)
+    paper = int(np.searchsorted(cum, 0.9 * cum[-1]))
+    ink_count = cum[threshold]
+    ink_level = int(np.searchsorted(cum, ink_count / 2)) if ink_count else threshold
+    quality = PageQuality(specks_per_mp=round(per_mp, 1), paper=paper, ink=ink_level,
+                          coloured_share=round(coloured_share, 3),
+                          recipe="clean" if per_mp >= DUSTY_SPECKS_PER_MP else "gray",
+                          dense=per_mp >= DENSE_SPECKS_PER_MP)
+    return quality, ink, specks
+
+
+def measure(gray: Image.Image, *, coloured_share: float = 0.0) -> PageQuality:
+    """Dust density and levels of a gray page, and the recipe they give."""
+    return _measure(gray, coloured_share)[0]
+
+
+def speck_passes(quality: PageQuality, options: PreprocessOptions, dpi: float = 300) -> list[tuple[int, int, int]]:
+    """The ring filters (window px, max ink px, blank ring px) a page's dust calls for, in order.
+
+    Every dusty page gets the isolated-grain pass and a second one for grains that touch each
+    other (two or three in a 5×5 window); both run twice, since clearing one grain can leave its
+    neighbour with a blank ring. On dense dust a grain rarely has a 2 px blank ring, so the
+    second pass asks for 1 px: on such pages it took dense-speckle CER from 2.6 % to 0.7 %
+    (bench.ocr_kinds). The areas shrink with the scan's resolution, linearly: at 12 pt a dot
+    below (dấu nặng) has 16–28 ink px at 300 dpi and 9–14 at 200, and the 300-dpi bound of 12
+    erased most of them at 200 dpi; by area (× 0.44) it left the dust.
+    """
+    scale = min(1.0, dpi / 300)
+    first = (options.max_speck_px, max(2, round(options.max_speck_area * scale)), options.speck_clearance_px)
+    second = (5, max(3, round(12 * scale)), 1 if quality.dense else 2)
+    return [first, second, first, second]
+
+
+def prepare(img: Image.Image, options: PreprocessOptions = PreprocessOptions(),
+            dpi: float = 300) -> tuple[Image.Image, float, PageQuality]:
+    """The page as tesseract should see it, the deskew angle applied, and what was measured."""
+    gray, share = gray_without_colour(img)
+    quality, ink, specks = _measure(gray, share)
+    if quality.recipe == "gray" or not options.binarise:
+        if options.denoise and specks.any():
+            # the few isolated grains of a clean scan still read as `.` `,` `'`: paint them paper
+            # (the ring filter never takes a mark for one, tests/unit/test_preprocess_specks.py)
+            arr = np.asarray(gray).copy()
+            arr[specks] = 255
+            gray = Image.fromarray(arr)
+            ink = ink & ~specks
+        if not options.deskew:
+            return gray, 0.0, quality
+        angle = skew_of_ink(ink, max_deg=options.max_skew_deg)
+        if abs(angle) < GRAY_DESKEW_MIN_DEG:  # tesseract finds slightly skewed lines itself
+            return gray, 0.0, quality
+        rotated = rotate_page(gray, angle)
+        return rotated, (angle if rotated is not gray else 0.0), quality
+    threshold = min(254, otsu_from_histogram(gray.histogram()) + options.ink_bias)
+    ink = np.asarray(gray) <= threshold
+    if options.denoise:
+        for max_px, max_area, clearance in speck_passes(quality, options, dpi):
+            ink &= ~speck_mask(ink, max_px=max_px, max_area=max_area, clearance_px=clearance)
+    page = bitmap_from_ink(ink)
+    if not options.deskew:
+        return page, 0.0, quality
+    angle = skew_of_ink(ink, max_deg=options.max_skew_deg)
+    rotated = rotate_page(page, angle)
+    return rotated, (angle if rotated is not page else 0.0), quality
+
+
+__all__ = ["DENSE_SPECKS_PER_MP", "DUSTY_SPECKS_PER_MP", "PageQuality", "gray_without_colour", "measure", "prepare",
+           "speck_passes"]
