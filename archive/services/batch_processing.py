@@ -2,8 +2,10 @@
 
 `process_batch` is what the `batch` job runs. For each pending file, in order:
 
-- a file with a dossier and type: the staged bytes go through `documents.check_upload` and
-  `documents.ingest_received` — the one ingest path — and the row becomes `stored` with its
+- a file with a dossier and type: its target is checked by the rules of `documents.check_upload`
+  in the transaction that picks it (the catalog of types read once per run, not once per file),
+  then the staged bytes go through `documents.ingest_received` — the one ingest path — and the
+  row becomes `stored` with its
   document id in the same transaction as the document (an ORM flush listener adds the row's
   UPDATE to the document's insert, see `_row_with_its_document`). A run killed at any moment
   leaves each file pending without a document or stored with it; a re-run takes the pending
@@ -49,7 +51,7 @@ from archive.models.batches import (
 from archive.services import audit, catalogs, documents, jobs
 from archive.services.access import Action, Actor, Grant, Role, check_staff
 from archive.services.batch_manifest import normal_path
-from archive.services.batches import BATCH_KIND, INTAKE_NAMESPACE, get_batch, visible
+from archive.services.batches import BATCH_KIND, INTAKE_NAMESPACE, get_batch, staff_by_code, visible
 from ingest import InvalidUpload, ReceivedFile, receive_stream
 from ingest.cover_split import plan_split, write_part
 from storage import local_copy
@@ -63,23 +65,31 @@ def document_type_codes(c: Context) -> set[str]:
 
 
 def target_problem(s: Session, actor: Actor, path: str, staff_code: str | None, document_type: str | None,
-                   types: set[str]) -> str | None:
-    """Why a file cannot go to (staff_code, document_type), in one sentence; None when it can."""
+                   types: set[str], staff: dict[str, Staff] | None = None) -> str | None:
+    """Why a file cannot go to (staff_code, document_type), in one sentence; None when it can.
+    `staff`: the records already read by code (a whole batch's in one query), else read here."""
+    problem, _ = check_target(s, actor, path, staff_code, document_type, types, staff)
+    return problem
+
+
+def check_target(s: Session, actor: Actor, path: str, staff_code: str | None, document_type: str | None,
+                 types: set[str], staff: dict[str, Staff] | None = None) -> tuple[str | None, Staff | None]:
+    """(why not, None) or (None, the dossier's record): the rules of documents.check_upload, with
+    the catalog of types read once by the caller (once per batch run, not once per file)."""
     name = normal_path(path)
     if not staff_code:
-        return f"Tệp {name}: thiếu mã cán bộ."
+        return f"Tệp {name}: thiếu mã cán bộ.", None
     if not document_type:
-        return f"Tệp {name}: thiếu loại tài liệu."
+        return f"Tệp {name}: thiếu loại tài liệu.", None
     if document_type not in types:
-        return f"Tệp {name}: loại tài liệu “{shown(document_type)}” không có trong danh mục loại tài liệu."
-    staff = s.scalar(select(Staff).where(Staff.code == staff_code))
+        return f"Tệp {name}: loại tài liệu “{shown(document_type)}” không có trong danh mục loại tài liệu.", None
+    record = staff.get(staff_code) if staff is not None else s.scalar(select(Staff).where(Staff.code == staff_code))
     try:
-        check_staff(s, actor, staff, Action.UPLOAD)
+        return None, check_staff(s, actor, record, Action.UPLOAD)
     except NotFound:
-        return f"Tệp {name}: không tìm thấy cán bộ có mã {shown(staff_code)}."
+        return f"Tệp {name}: không tìm thấy cán bộ có mã {shown(staff_code)}.", None
     except ArchiveError:
-        return f"Tệp {name}: không có quyền tải tài liệu lên hồ sơ {shown(staff_code)}."
-    return None
+        return f"Tệp {name}: không có quyền tải tài liệu lên hồ sơ {shown(staff_code)}.", None
 
 
 def batch_actor(s: Session, batch: IntakeBatch) -> Actor:
@@ -177,12 +187,15 @@ def _row_with_its_document(session: Session, _flush_context: object) -> None:
             _filing.written = obj.id
 
 
-def _file_one(c: Context, actor: Actor, f: _Next, sources: _Sources) -> dict | None:
-    """One file with a target, through the one ingest path. None when its row was written with the
-    document; otherwise the row's new values, applied by the caller with the next pick."""
+def _file_one(c: Context, actor: Actor, f: _Next, target: documents.UploadTarget | str,
+              sources: _Sources) -> dict | None:
+    """One file with a target (checked when it was picked; a string says why it cannot go there),
+    through the one ingest path. None when its row was written with the document; otherwise the
+    row's new values, applied by the caller with the next pick."""
+    if isinstance(target, str):
+        return {"state": FAILED, "problem": target}
     name = normal_path(f.path)
     try:
-        target = documents.check_upload(c, actor, f.staff_code or "", f.document_type or "")
         received = sources.received(f)
         _filing.file, _filing.written = (f.id, target.staff_id, f.sha256), None
         try:  # ingest_received takes the temp file over: stored or removed
@@ -272,32 +285,48 @@ class _Next:
     member: str | None
 
 
-ACTOR_REFRESH = 50  # files between two re-reads of the batch's actor (a revoked grant stops the run soon)
+ACTOR_REFRESH = 50  # files between two re-reads of the actor (a revoked grant stops the run soon) and the types
 
 
-def _apply_and_pick(c: Context, batch_id: int, done: tuple[int, dict] | None, *, pick: bool,
-                    actor: Actor | None) -> tuple[_Next | None, Actor | None]:
-    """One transaction: the last file's outcome written (when it was not written with its document),
-    the next pending file read."""
+PICK = 25  # pending files read per transaction: their rows stay pending until each one is filed
+
+
+Picked = tuple[_Next, "documents.UploadTarget | str | None"]
+
+
+def _apply_and_pick(c: Context, batch_id: int, done: list[tuple[int, dict]], *, pick: int,
+                    actor: Actor | None, types: set[str]) -> tuple[list[Picked], Actor | None]:
+    """One transaction: the outcomes not written with a document (failed, duplicate) written, and the
+    next `pick` pending files read, in order; each with a dossier and a type checked as
+    documents.check_upload checks an upload — the target, or why not — with their records read in one
+    query. A run killed after this leaves those files pending: the next run takes them again."""
     with c.uow() as uow:
         s = uow.session
-        if done is not None:
-            row = s.get(IntakeBatchFile, done[0])
+        for file_id, values in done:
+            row = s.get(IntakeBatchFile, file_id)
             if row.state == PENDING:  # a second run on the same batch may have filed it meanwhile
-                for k, v in done[1].items():
+                for k, v in values.items():
                     setattr(row, k, v)
                 row.finished_at = utcnow()
-        f = s.scalar(select(IntakeBatchFile).where(IntakeBatchFile.batch_id == batch_id,
-                                                   IntakeBatchFile.state == PENDING)
-                     .order_by(IntakeBatchFile.position, IntakeBatchFile.id).limit(1)) if pick else None
-        nxt = None
-        if f is not None:
+        rows = s.scalars(select(IntakeBatchFile).where(IntakeBatchFile.batch_id == batch_id,
+                                                       IntakeBatchFile.state == PENDING)
+                         .order_by(IntakeBatchFile.position, IntakeBatchFile.id).limit(pick)).all() if pick else []
+        picked: list[Picked] = []
+        if rows:
+            actor = actor or batch_actor(s, s.get(IntakeBatch, batch_id))
+            staff = staff_by_code(s, {f.staff_code for f in rows if f.staff_code})
+        for f in rows:
             nxt = _Next(id=f.id, batch_id=f.batch_id, position=f.position, path=f.path, staff_code=f.staff_code,
                         document_type=f.document_type, sha256=f.sha256, size=f.size, member=f.member)
-            actor = actor or batch_actor(s, s.get(IntakeBatch, batch_id))
-        if done is not None:
+            target: documents.UploadTarget | str | None = None
+            if nxt.staff_code is not None:
+                problem, record = check_target(s, actor, nxt.path, nxt.staff_code, nxt.document_type, types, staff)
+                target = problem or documents.UploadTarget(staff_id=record.id, staff_code=nxt.staff_code,
+                                                           document_type=str(nxt.document_type))
+            picked.append((nxt, target))
+        if done:
             uow.commit()
-        return nxt, actor
+        return picked, actor
 
 
 def process_batch(c: Context, batch_id: int, *, limit: int | None = None,
@@ -309,26 +338,33 @@ def process_batch(c: Context, batch_id: int, *, limit: int | None = None,
             raise NotFound(f"Không tìm thấy lô tiếp nhận số {batch_id}.")
         batch.state = BATCH_RUNNING
         uow.commit()
-    done: tuple[int, dict] | None = None
+    done: list[tuple[int, dict]] = []
     count = 0
     sources = _Sources(c, batch_id)
     actor: Actor | None = None
+    types: set[str] = set()
+    refreshed: int | None = None
     try:
         while True:
-            more = limit is None or count < limit
-            f, actor = _apply_and_pick(c, batch_id, done, pick=more,
-                                       actor=actor if count % ACTOR_REFRESH else None)
-            if f is None:
+            room = PICK if limit is None else max(0, min(PICK, limit - count))
+            if room and (refreshed is None or count - refreshed >= ACTOR_REFRESH):
+                actor, types, refreshed = None, document_type_codes(c), count  # re-read now and then, not per file
+            picked, actor = _apply_and_pick(c, batch_id, done, pick=room, actor=actor, types=types)
+            done = []
+            if not picked:
                 break
-            done = None
-            if f.staff_code is None:
-                _split_one(c, f, sources)
-            else:
-                values = _file_one(c, actor, f, sources)
-                done = None if values is None else (f.id, values)
-            count += 1
-            if heartbeat is not None:
-                heartbeat()
+            for f, target in picked:
+                if f.staff_code is None:
+                    _split_one(c, f, sources)
+                else:
+                    values = _file_one(c, actor, f, target, sources)
+                    if values is not None:
+                        done.append((f.id, values))
+                count += 1
+                if heartbeat is not None:
+                    heartbeat()
+                if f.staff_code is None:  # its parts are new pending rows at its position: they come next
+                    break
     finally:
         sources.close()
     with c.uow() as uow:

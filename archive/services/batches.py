@@ -29,7 +29,7 @@ from sqlalchemy import select
 
 from archive.context import Context
 from archive.errors import InvalidInput, NotFound
-from archive.models import IntakeBatch, IntakeBatchFile
+from archive.models import IntakeBatch, IntakeBatchFile, Staff
 from archive.models.batches import FAILED, NEEDS_REVIEW, PENDING
 from archive.services import audit, jobs
 from archive.services.access import Action, Actor, require
@@ -241,6 +241,14 @@ def release_batch(c: Context, batch_id: int) -> int:
     return release_staged(c, keys + ([zip_key] if zip_key else []))
 
 
+def staff_by_code(s, codes: set[str]) -> dict[str, Staff]:  # noqa: ANN001
+    """The batch's dossiers read in a few queries, not one per file (chunks: SQLite's parameter limit)."""
+    wanted, out = sorted(codes), {}
+    for i in range(0, len(wanted), 500):
+        out |= {r.code: r for r in s.scalars(select(Staff).where(Staff.code.in_(wanted[i:i + 500])))}
+    return out
+
+
 def _record(c: Context, actor: Actor, plan: Plan, staged: list[_Staged], links: list[str], *, source: str,
             name: str, unit_code: str | None, zip_key: str | None) -> BatchView:
     from archive.services.batch_processing import document_type_codes, target_problem
@@ -255,10 +263,11 @@ def _record(c: Context, actor: Actor, plan: Plan, staged: list[_Staged], links: 
         s.flush()
         position = 0
         problems: list[str] = []
+        staff = staff_by_code(s, {item.entry.staff_code for item in staged if item.entry.staff_code})
         for item in staged:
             position += 1
             e = item.entry
-            problem = item.problem or (target_problem(s, actor, e.path, e.staff_code, e.document_type, types)
+            problem = item.problem or (target_problem(s, actor, e.path, e.staff_code, e.document_type, types, staff)
                                        if e.staff_code else None)
             s.add(IntakeBatchFile(batch_id=batch.id, position=position, path=nfc(e.path)[:1000],
                                   staff_code=e.staff_code, document_type=e.document_type, details=e.details,
