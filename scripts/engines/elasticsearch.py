@@ -176,7 +176,8 @@ def _home_for(pw: pwd.struct_passwd | None, es_home: Path) -> Path:
     return mirror
 
 
-def _settings(base: Path, port: int, es_home: Path) -> str:
+def _settings(base: Path, port: int, es_home: Path, cluster: dict[str, object] | None = None) -> str:
+    """elasticsearch.yml; `cluster` (es_cluster.py) replaces single-node discovery by seed hosts."""
     settings: dict[str, object] = {
         "cluster.name": "archive-test",
         "node.name": "archive-test-node",
@@ -192,6 +193,9 @@ def _settings(base: Path, port: int, es_home: Path) -> str:
         # Test disks are often nearly full; the watermarks would make indices read-only.
         "cluster.routing.allocation.disk.threshold_enabled": False,
     }
+    if cluster is not None:
+        del settings["discovery.type"]
+        settings.update(cluster)
     # An unknown setting stops the node, so name security only where its module ships.
     if (es_home / "modules" / "x-pack-security").is_dir():
         settings["xpack.security.enabled"] = False
@@ -240,11 +244,22 @@ def _running_pid(workdir: Path) -> int | None:
 
 
 def start(state_dir: Path, port: int) -> dict[str, str]:
+    workdir = _workdir(state_dir).resolve()
+    stop(state_dir)  # a node left from an earlier start of this state dir
+    pid = launch_node(workdir, port)
+    wait_until(lambda: _health_ok(port), what="elasticsearch", timeout=START_TIMEOUT,
+               log=workdir / "server.log", pid=pid)
+    return {"ARCHIVE_TEST_ELASTICSEARCH_URL": f"http://{HOST}:{port}"}
+
+
+def launch_node(workdir: Path, port: int, cluster: dict[str, object] | None = None, *,
+                java_opts: str = HEAP) -> int:
+    """Configure one node in `workdir` (fresh data) and start it; returns the launcher's pid.
+
+    Does not wait for health: a cluster's nodes are started together, then waited for."""
     cache_dir = default_cache_dir()
     if not installed(cache_dir):
         raise EngineUnavailable("Elasticsearch is not installed (run `python -m scripts.engines install`)")
-    workdir = _workdir(state_dir).resolve()
-    stop(state_dir)  # a node left from an earlier start of this state dir
     workdir.mkdir(parents=True, exist_ok=True)
     pw = _ensure_system_user() if os.geteuid() == 0 else None
     es_home = _home_for(pw, home(cache_dir))
@@ -261,41 +276,63 @@ def start(state_dir: Path, port: int) -> dict[str, str]:
         d.mkdir(parents=True, exist_ok=True)
     # The node writes its keystore into the config dir, so it gets a private copy.
     shutil.copytree(es_home / "config", config, dirs_exist_ok=True)
-    (config / "elasticsearch.yml").write_text(_settings(base, port, es_home))
+    (config / "elasticsearch.yml").write_text(_settings(base, port, es_home, cluster))
     _jvm_options(config, logs)
-
-    argv = [str(es_home / "bin" / "elasticsearch")]
     if pw is not None:
         for d in dirs:
             for root, subdirs, files in os.walk(d):
                 for name in [root, *(os.path.join(root, n) for n in subdirs + files)]:
                     os.lchown(name, pw.pw_uid, pw.pw_gid)
-    env = {
-        **os.environ,
-        "ES_JAVA_HOME": _java_home(),
-        "ES_PATH_CONF": str(config),
-        "ES_TMPDIR": str(base / "tmp"),
-        "ES_JAVA_OPTS": HEAP,
+    launch = {
+        "argv": [str(es_home / "bin" / "elasticsearch")],
+        "cwd": str(base),
+        "env": {"ES_JAVA_HOME": _java_home(), "ES_PATH_CONF": str(config), "ES_TMPDIR": str(base / "tmp"),
+                "ES_JAVA_OPTS": java_opts},
+        "uid": pw.pw_uid if pw else None,
+        "gid": pw.pw_gid if pw else None,
     }
+    # Kept so that relaunch_node() starts the same node again on its data (a node brought back).
+    (workdir / "launch.json").write_text(json.dumps(launch, indent=2))
+    return relaunch_node(workdir)
+
+
+def relaunch_node(workdir: Path) -> int:
+    """Start the node configured in `workdir` again, on the data it kept; returns its pid."""
+    launch = json.loads((workdir / "launch.json").read_text())
+    uid, gid = launch["uid"], launch["gid"]
     log = workdir / "server.log"
     with open(log, "ab") as out:
         # A new session: Ctrl-C in the caller's terminal does not reach the node, and
         # stop() can end exactly the process group started here.
         proc = subprocess.Popen(
-            argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, cwd=base,
-            env=env, start_new_session=True,
-            user=pw.pw_uid if pw else None, group=pw.pw_gid if pw else None,
-            extra_groups=[] if pw else None,
+            launch["argv"], stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+            cwd=launch["cwd"], env={**os.environ, **launch["env"]}, start_new_session=True,
+            user=uid, group=gid, extra_groups=[] if uid is not None else None,
         )
     (workdir / "pid").write_text(str(proc.pid))
-    wait_until(lambda: _health_ok(port), what="elasticsearch", timeout=START_TIMEOUT,
-               log=log, pid=proc.pid)
-    return {"ARCHIVE_TEST_ELASTICSEARCH_URL": f"http://{HOST}:{port}"}
+    return proc.pid
+
+
+def kill_node(workdir: Path) -> None:
+    """SIGKILL the node's whole process group (launcher and JVM): a host that lost power."""
+    pid = _running_pid(workdir)
+    if pid is None:
+        return
+    os.killpg(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while _group_alive(pid) and time.monotonic() < deadline:
+        _reap(pid)
+        time.sleep(0.1)
+    _reap(pid)
+    (workdir / "pid").unlink(missing_ok=True)
 
 
 def stop(state_dir: Path) -> None:
+    stop_node(_workdir(state_dir).resolve())
+
+
+def stop_node(workdir: Path) -> None:
     """TERM the launcher (it shuts the server JVM down), then KILL what is left of its group."""
-    workdir = _workdir(state_dir).resolve()
     if not workdir.exists():
         return
     pid = _running_pid(workdir)
