@@ -25,3 +25,10 @@ bench: setup
 
 bench-large: setup
 	.venv/bin/python -m bench.run --large
+
+# Bounded load test of the production stack on loopback (bench/load.py): 10 min of mixed traffic
+# at 100k pages by default; LOAD_ARGS="--duration 120" shortens it. Writes bench/RESULTS.md.
+.PHONY: load
+load: setup
+	.venv/bin/python -m scripts.engines install --only pg,redis,es,s3
+	.venv/bin/python -m bench.load $(LOAD_ARGS)

@@ -19,6 +19,7 @@ from types import ModuleType
 # Short name (as in --only) -> module in this package.
 ENGINES: dict[str, str] = {"pg": "postgres", "redis": "redis", "es": "elasticsearch", "s3": "minio"}
 ENGINES["verapdf"] = "verapdf"  # a test-only tool (PDF/A validator jar), no server: start only names the jar
+ENGINES["compose"] = "compose"  # Docker Compose v2+ CLI (Go module build), no server: validates docker-compose.yml
 
 # Short name -> the env var whose URL points tests at that engine.
 URL_VARS: dict[str, str] = {
@@ -26,6 +27,7 @@ URL_VARS: dict[str, str] = {
     "es": "ARCHIVE_TEST_ELASTICSEARCH_URL", "s3": "ARCHIVE_TEST_S3_URL",
 }
 URL_VARS["verapdf"] = "ARCHIVE_TEST_VERAPDF_JAR"
+URL_VARS["compose"] = "ARCHIVE_TEST_COMPOSE_BIN"
 
 
 def load(name: str) -> ModuleType:

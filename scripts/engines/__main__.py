@@ -1,4 +1,4 @@
-"""CLI: python -m scripts.engines install|start|stop|env --state-dir DIR [--only pg,redis,es,s3].
+"""CLI: python -m scripts.engines install|start|stop|env --state-dir DIR [--only pg,redis,es,s3] [--es-nodes 3].
 
 `start` writes DIR/engines.json and DIR/engines.env (`source` it, or `eval "$(… env …)"`),
 so a CI script starts the engines once and every test process finds them by env var.
@@ -12,7 +12,7 @@ import shlex
 import sys
 import time
 from pathlib import Path
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 
 from scripts.engines import ENGINES, load
 from scripts.engines.common import EngineUnavailable, default_cache_dir, free_port
@@ -62,11 +62,21 @@ def _start(state_dir: Path, modules: list[tuple[str, ModuleType]]) -> None:
         print(f"engines: {name} up on 127.0.0.1:{port} in {time.monotonic() - t0:.1f}s", file=sys.stderr)
 
 
+def _es_cluster(count: int) -> SimpleNamespace:
+    """`--es-nodes N`: the `es` engine as an N-node cluster (scripts/engines/es_cluster.py)."""
+    from scripts.engines import es_cluster
+
+    return SimpleNamespace(install=es_cluster.install, stop=es_cluster.stop,
+                           start=lambda state_dir, port: es_cluster.start(state_dir, port, count))
+
+
 def _stop(state_dir: Path, modules: list[tuple[str, ModuleType]]) -> None:
     state_file = state_dir / "engines.json"
     started = json.loads(state_file.read_text()) if state_file.exists() else {}
     for name, module in modules:
         module.stop(state_dir)
+        if name == "es":  # a cluster started with --es-nodes: every node is reaped, whatever stop's flags
+            _es_cluster(1).stop(state_dir)
         started.pop(name, None)
     if state_dir.exists():
         _write_state(state_dir, started)
@@ -78,11 +88,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--state-dir", type=Path, required=False,
                         help="where servers keep data, pid files and engines.json/env")
     parser.add_argument("--only", default="", help="comma-separated subset of " + ",".join(ENGINES))
+    parser.add_argument("--es-nodes", type=int, default=1,
+                        help="start Elasticsearch as a cluster of this many nodes on loopback (default 1)")
     args = parser.parse_args(argv)
     if args.command != "install" and args.state_dir is None:
         parser.error(f"{args.command} needs --state-dir")
     state_dir: Path | None = args.state_dir.resolve() if args.state_dir else None
     modules = _modules(args.only)
+    if args.es_nodes > 1:
+        modules = [(n, _es_cluster(args.es_nodes) if n == "es" else m) for n, m in modules]  # type: ignore[misc]
     if args.command == "install":
         cache_dir = default_cache_dir()
         cache_dir.mkdir(parents=True, exist_ok=True)
