@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from search.factory import open_index
 from search.port import (
-    FILTER_FIELDS, SORTS, IndexMissing, IndexRebuild, IndexSchemaOutdated, Matching, PageDoc, PageMatch, PeopleResult,
+    FILTER_FIELDS, PAGES_PER_PERSON, SORTS, IndexMissing, IndexRebuild, IndexSchemaOutdated, Matching, PageDoc, PageMatch, PeopleResult,
     PersonHit, Restriction, SearchError, SearchHit, SearchIndex, SearchQuery, SearchResult, Snippet, StaffDoc,
 )
 from search.collation import name_sort_key
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from search.vietnamese import fold
 
 __all__ = [
-    "FILTER_FIELDS", "SORTS", "IndexMissing", "IndexRebuild", "IndexSchemaOutdated", "Matching", "PageDoc", "PageMatch",
+    "FILTER_FIELDS", "PAGES_PER_PERSON", "SORTS", "IndexMissing", "IndexRebuild", "IndexSchemaOutdated", "Matching", "PageDoc", "PageMatch",
     "PeopleResult", "PersonHit", "Restriction", "SearchError", "SearchHit", "SearchIndex", "SearchQuery", "SearchResult",
     "Snippet", "StaffDoc", "fold", "name_sort_key", "nfc", "open_index",
 ]

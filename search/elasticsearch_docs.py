@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from search.doc_fields import code_key, doc_sort_values, kind_of, record_names
+from search.page_bridge import bridge_text
 from search.plan import unit_codes
 from search.port import PageDoc, StaffDoc
 from search.vietnamese import folded_tokens, nfc, tokens
@@ -61,6 +62,7 @@ def source(d: PageDoc | StaffDoc) -> dict[str, Any]:
         "all_folded": f" {FIELD_GAP} ".join(_joined(f) for f in folded),
         "staff_name_exact": _joined(tokens(name)),
         "staff_name_folded": _joined(folded_tokens(name)),
+        "page_bridge": bridge_text(text, d.next_text),  # "" indexes no token
         "document_type": nfc(d.document_type),
     }
 

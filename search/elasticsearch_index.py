@@ -12,33 +12,45 @@ and folds the text (search.vietnamese) and the index receives space-joined token
 built-in `whitespace` analyzer splits back unchanged. ES's `standard` analyzer would not do:
 it keeps "12.03.2015", "U.B.N.D" or "số_3" whole where our tokenizer (and tantivy's) cuts
 them, and then the same query would find different pages on different engines.
+
+A cluster (issue 20; docs/architecture.md "Elasticsearch cluster and several workers"): the URL
+may list several nodes, comma-separated (`http://es1:9200,http://es2:9200?prefix=archive`), and
+the client fails over between them. Indices get one replica whenever the cluster has a second
+data node (`auto_expand_replicas: 0-1`, i.e. min(1, nodes - 1) as nodes come and go), or
+exactly `?replicas=N`. Timeouts and retries are chosen, not defaulted: search.elasticsearch_client.
 """
 
 from __future__ import annotations
 
 import re
 from contextlib import contextmanager
-from typing import Any, Iterable, Iterator, Sequence
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
 from elasticsearch.helpers import BulkIndexError, scan, streaming_bulk
 
+from search.elasticsearch_client import (
+    BACKOFF_SECONDS, BULK_TIMEOUT, MAX_RETRIES, REQUEST_TIMEOUT, RETRY_STATUS, ClientOptions, make_client, retrying,
+    split_nodes,
+)
 from search.elasticsearch_docs import source
 from search.elasticsearch_people import pages_body, people_body, people_result
 from search.elasticsearch_query import search_body
 from search.highlight import excerpt
 from search.plan import KIND_FIELD, RECORD_KIND, plan_people, plan_search
 from search.port import (
+    PAGES_PER_PERSON,
     FILTER_FIELDS, IndexMissing, IndexRebuild, IndexSchemaOutdated, PageDoc, PeopleResult, SearchError, SearchHit,
     SearchQuery, SearchResult, StaffDoc,
 )
 
+_T = TypeVar("_T")
 # Bump when the mapping changes: an alias over an older mapping must be rebuilt from the DB.
-SCHEMA_VERSION = 5  # 5: staff records beside pages (kind, sort keys, record names, codes)
+SCHEMA_VERSION = 6  # 6: page_bridge (phrases over a page break); 5: staff records beside pages
 BULK_CHUNK = 500
 # Derived token fields are searched, never shown: keep them out of _source.
-_DERIVED = ("all_folded", "text_exact", "staff_name_exact", "staff_name_folded", "code_folded", "record_names")
+_DERIVED = ("all_folded", "text_exact", "staff_name_exact", "staff_name_folded", "code_folded", "record_names",
+            "page_bridge")
 
 _TOKENS = {"type": "text", "analyzer": "whitespace"}
 MAPPING: dict[str, Any] = {
@@ -57,6 +69,8 @@ MAPPING: dict[str, Any] = {
         "all_folded": _TOKENS,
         "staff_name_exact": _TOKENS,
         "staff_name_folded": _TOKENS,
+        # pages only: last words § next page's first words (search.page_bridge), phrases only
+        "page_bridge": _TOKENS,
         # scope_units holds an array; a keyword field takes one value or many alike.
         **{name: {"type": "keyword"} for name in FILTER_FIELDS},
         "birth_date": {"type": "keyword"},
@@ -77,9 +91,10 @@ MAPPING: dict[str, Any] = {
 SETTINGS: dict[str, Any] = {
     # One shard: BM25 statistics are then exact, and ranking does not vary with routing.
     "number_of_shards": 1,
-    "number_of_replicas": 0,
+    # A replica as soon as a second data node exists, none on a single node (which would
+    # otherwise stay yellow forever): min(1, data nodes - 1), kept up as nodes join and leave.
+    "auto_expand_replicas": "0-1",
 }
-
 
 @contextmanager
 def _engine_errors(action: str) -> Iterator[None]:
@@ -102,30 +117,47 @@ def _engine_errors(action: str) -> Iterator[None]:
 class ElasticsearchIndex:
     """SearchIndex on an Elasticsearch 8 cluster; the client is made on first use."""
 
-    def __init__(self, url: str, prefix: str = "archive", *, request_timeout: float = 30.0) -> None:
+    def __init__(self, url: str | Sequence[str], prefix: str = "archive", *,
+                 request_timeout: float = REQUEST_TIMEOUT, max_retries: int = MAX_RETRIES,
+                 replicas: int | None = None) -> None:
         if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", prefix):
             raise ValueError(f"index prefix {prefix!r}: lowercase letters, digits, '_', '.', '-'")
-        self.url = url
+        # "http://es1:9200,http://es2:9200" (as ARCHIVE_TEST_ELASTICSEARCH_URL holds for a cluster) is every node
+        self.nodes = list(split_nodes(url) if isinstance(url, str) else url)
+        if not self.nodes:
+            raise ValueError("elasticsearch: no node URL")
+        self.url = self.nodes[0]
         self.prefix = prefix
         self.alias = f"{prefix}-pages"
         self._timeout = request_timeout
+        self._retries = max_retries
+        self.replicas = replicas  # None: auto_expand_replicas 0-1
         self._client: Elasticsearch | None = None
         self._ready = False
 
     @classmethod
     def from_url(cls, url: str) -> "ElasticsearchIndex":
-        """`http://es:9200?prefix=xyz` → the node URL without the query, prefix `xyz`."""
-        parts = urlsplit(url)
-        params = dict(parse_qsl(parts.query))
-        prefix = params.pop("prefix", "archive")
-        node = urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(params), ""))
-        return cls(node, prefix=prefix)
+        """`http://es1:9200,http://es2:9200?prefix=xyz&replicas=1&timeout=10&retries=3`: the nodes
+        (comma-separated), the index prefix, replicas (default `auto`: min(1, data nodes - 1)),
+        seconds per request and retries per request (search.elasticsearch_client)."""
+        o = ClientOptions.from_url(url)
+        return cls(o.nodes, prefix=o.prefix, request_timeout=o.request_timeout, max_retries=o.max_retries,
+                   replicas=o.replicas)
 
     @property
     def client(self) -> Elasticsearch:
         if self._client is None:
-            self._client = Elasticsearch(self.url, request_timeout=self._timeout)
+            self._client = make_client(ClientOptions(tuple(self.nodes), self.prefix, self._timeout, self._retries,
+                                                     self.replicas))
         return self._client
+
+    def _retrying(self, call: Callable[[], _T]) -> _T:
+        return retrying(call, self._retries)
+
+    def _index_settings(self) -> dict[str, Any]:
+        if self.replicas is None:
+            return SETTINGS
+        return {"number_of_shards": SETTINGS["number_of_shards"], "number_of_replicas": self.replicas}
 
     # -- index lifecycle -------------------------------------------------------
     def _concrete_indices(self) -> list[str]:
@@ -144,7 +176,7 @@ class ElasticsearchIndex:
         return sorted(int(m.group(1)) for name in found if (m := pattern.fullmatch(name)))
 
     def _create(self, name: str, *, alias: bool) -> None:
-        body: dict[str, Any] = {"settings": SETTINGS, "mappings": MAPPING}
+        body: dict[str, Any] = {"settings": self._index_settings(), "mappings": MAPPING}
         if alias:
             body["aliases"] = {self.alias: {}}
         self.client.indices.create(index=name, **body)
@@ -230,11 +262,20 @@ class ElasticsearchIndex:
     _source = staticmethod(source)  # what each page or record is sent as (search.elasticsearch_docs)
 
     def _bulk(self, index: str, actions: Iterable[dict[str, Any]], **kwargs: Any) -> int:
+        """Send the actions in chunks; items the cluster rejected for now (429, or 502/503/504
+        while a primary moves) are sent again after a pause, up to the retry bound."""
         done = 0
-        for ok, _item in streaming_bulk(self.client, actions, index=index, chunk_size=BULK_CHUNK,
-                                        raise_on_error=True, **kwargs):
+        client = self.client.options(request_timeout=BULK_TIMEOUT)
+        for ok, _item in streaming_bulk(client, actions, index=index, chunk_size=BULK_CHUNK,
+                                        raise_on_error=True, max_retries=self._retries,
+                                        retry_on_status=(429, *RETRY_STATUS),
+                                        initial_backoff=BACKOFF_SECONDS[0], max_backoff=BACKOFF_SECONDS[-1],
+                                        **kwargs):
             done += bool(ok)
         return done
+
+    def _refresh(self, index: str) -> None:
+        self._retrying(lambda: self.client.options(request_timeout=BULK_TIMEOUT).indices.refresh(index=index))
 
     def upsert(self, docs: Sequence[PageDoc | StaffDoc]) -> None:
         if not docs:
@@ -247,7 +288,7 @@ class ElasticsearchIndex:
                                     for d in docs), require_alias=True)
             # Visible to search when we return. One refresh per call, not refresh=wait_for on
             # every bulk chunk: that waited up to a refresh interval (1 s) per 500 pages.
-            self.client.indices.refresh(index=self.alias)
+            self._refresh(self.alias)
 
     def delete_documents(self, document_ids: Sequence[int]) -> None:
         """Find the pages' ids, then bulk-delete them.
@@ -276,7 +317,10 @@ class ElasticsearchIndex:
         plan = plan_search(query)
         self._ensure()
         with _engine_errors("search"):
-            resp = self.client.search(index=self.alias, **search_body(plan)).body
+            # No partial answers: a shard copy lost with its node must not quietly drop pages
+            # from the hits; the request is retried (on the promoted copy) or fails.
+            resp = self._retrying(lambda: self.client.search(
+                index=self.alias, allow_partial_search_results=False, **search_body(plan)).body)
         hits = []
         for h in resp["hits"]["hits"]:
             src = h["_source"]
@@ -292,15 +336,17 @@ class ElasticsearchIndex:
         }
         return SearchResult(total=int(resp["hits"]["total"]["value"]), hits=hits, facets=facets)
 
-    def search_people(self, query: SearchQuery, *, pages_per_person: int = 3,
+    def search_people(self, query: SearchQuery, *, pages_per_person: int = PAGES_PER_PERSON,
                       records_only: bool = False) -> PeopleResult:
         plan = plan_people(query, pages_per_person=pages_per_person, records_only=records_only)
         self._ensure()
         with _engine_errors("search"):
-            resp = self.client.search(index=self.alias, **people_body(plan)).body
+            resp = self._retrying(lambda: self.client.search(
+                index=self.alias, allow_partial_search_results=False, **people_body(plan)).body)
 
             def pages(codes: list[str]) -> dict[str, Any]:
-                return self.client.search(index=self.alias, **pages_body(plan, codes)).body
+                return self._retrying(lambda: self.client.search(
+                    index=self.alias, allow_partial_search_results=False, **pages_body(plan, codes)).body)
 
             return people_result(resp, plan, pages)
 
@@ -308,7 +354,7 @@ class ElasticsearchIndex:
         self._ensure()
         pages = {"bool": {"must_not": [{"term": {KIND_FIELD: RECORD_KIND}}]}}
         with _engine_errors("count"):
-            return int(self.client.count(index=self.alias, query=pages).body["count"])
+            return int(self._retrying(lambda: self.client.count(index=self.alias, query=pages).body)["count"])
 
     def close(self) -> None:
         if self._client is not None:
@@ -343,7 +389,7 @@ class ElasticsearchRebuild(IndexRebuild):
         self._require_open()
         try:
             with _engine_errors("rebuild commit"):
-                self._index.client.indices.refresh(index=self.name)
+                self._index._refresh(self.name)
             old = self._index._point_alias(self.name)
         except BaseException:
             try:

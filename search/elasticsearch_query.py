@@ -49,6 +49,8 @@ def _range(r: IntRange) -> dict[str, Any]:
 
 def _required(clause: RequiredClause) -> dict[str, Any]:
     must = _match(clause.match) if clause.weight is None else _constant(_match(clause.match), clause.weight)
+    if clause.bridges:  # a phrase: on the page, or over its page break (search.page_bridge)
+        must = {"bool": {"should": [must, *(_match(b) for b in clause.bridges)], "minimum_should_match": 1}}
     if not clause.alternatives:
         return must
     either = [must] + [_constant(_match(a.match), a.weight) for a in clause.alternatives]

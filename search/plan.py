@@ -22,6 +22,10 @@ So the shape of a search, and with it ranking and results, cannot drift between 
   word of 4+ letters may match a record's name 1–2 edits away (`typo_edits`) at a small
   constant score, so typos and OCR errors find the person below every exact match (as a
   second way for records to match, `typo_clauses`, taken by its better score);
+- a quoted phrase may also run over a page break (search.page_bridge): where pages are
+  searched, a phrase clause matches a page through its bridge field too (BRIDGE_FIELD, with
+  the break inside the phrase), so the page where the phrase starts is found; single words
+  never consult the bridge;
 - the order (SortKey): relevance, or a key each document carries (Vietnamese name order,
   birth date, status date).
 """
@@ -31,7 +35,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Iterable
 
-from search.port import FILTER_FIELDS, PERSON_FIELDS, SORTS, Matching, SearchError, SearchQuery
+from search.page_bridge import bridge_phrases
+from search.port import FILTER_FIELDS, PAGES_PER_PERSON, PERSON_FIELDS, SORTS, Matching, SearchError, SearchQuery
 from search.query_syntax import Clause, parse_query
 from search.text import nfc
 
@@ -56,6 +61,7 @@ CODE_KEY_FIELD = "code_key"             # a record's staff code, lowercased whol
 NAME_KEY_FIELD = "name_key"             # search.collation.name_sort_key of the person's name
 BIRTH_KEY_FIELD = "birth_key"           # yyyymmdd, unknown last (UNKNOWN_LAST)
 STATUS_KEY_FIELD = "status_key"         # yyyymmdd of the status date, unknown last (0, newest first)
+BRIDGE_FIELD = "page_bridge"            # a page's last words § the next page's first (search.page_bridge)
 
 CODE_BOOST = 20.0         # a word that is (part of) the staff code: that person first
 NAME_PHRASE_BOOST = 3.0   # every word, in order, in one name: the exact name first
@@ -106,6 +112,9 @@ class RequiredClause:
     boosts: tuple[Boost, ...]
     alternatives: tuple[Boost, ...] = ()
     weight: float | None = None
+    # A phrase on a page: the same phrase across the page break (BRIDGE_FIELD, search.page_bridge),
+    # any of which matches instead of `match` and scores like it (BM25).
+    bridges: tuple[FieldMatch, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -193,9 +202,11 @@ def close_edits(word: str) -> int:
     return 0 if n < 3 else 1 if n < 5 else 2
 
 
-def plan_clause(clause: Clause, *, records: bool = False, matching: Matching = Matching.WORDS) -> RequiredClause:
+def plan_clause(clause: Clause, *, records: bool = False, matching: Matching = Matching.WORDS,
+                pages: bool = True) -> RequiredClause:
     """The required match of one word or phrase and the optional boosts that rank it.
-    `records`: staff records are searched too (their codes boost, their names may take typos)."""
+    `records`: staff records are searched too (their codes boost, their names may take typos);
+    `pages`: pages are searched (a phrase may then run over a page break)."""
     boosts = [Boost(FieldMatch(NAME_FOLDED_FIELD, clause.folded), NAME_BOOST)]
     if clause.has_marks:  # without marks typed, "exact" would only favour pages that lost theirs
         boosts += [Boost(FieldMatch(TEXT_EXACT_FIELD, clause.exact), EXACT_BOOST),
@@ -205,7 +216,9 @@ def plan_clause(clause: Clause, *, records: bool = False, matching: Matching = M
         boosts.append(Boost(FieldMatch(CODE_FIELD, clause.folded), CODE_BOOST))
         if matching is Matching.TYPOS and not clause.is_phrase and (edits := typo_edits(clause.folded[0])):
             alternatives = (Boost(FieldMatch(RECORD_NAMES_FIELD, clause.folded, edits=edits), TYPO_WEIGHT),)
-    return RequiredClause(FieldMatch(FOLDED_FIELD, clause.folded), tuple(boosts), alternatives)
+    bridges = tuple(FieldMatch(BRIDGE_FIELD, p) for p in bridge_phrases(clause.folded)) \
+        if pages and clause.is_phrase else ()
+    return RequiredClause(FieldMatch(FOLDED_FIELD, clause.folded), tuple(boosts), alternatives, bridges=bridges)
 
 
 def _without_typos(clause: RequiredClause) -> RequiredClause:
@@ -283,7 +296,8 @@ def plan_search(query: SearchQuery, *, kinds: str = "pages") -> SearchPlan:
     elif matching is Matching.PREFIX:
         clauses = _prefix_clauses(query.text, words)
     else:
-        clauses = tuple(plan_clause(c, records=records, matching=matching if n < MAX_TYPO_WORDS else Matching.WORDS)
+        clauses = tuple(plan_clause(c, records=records, matching=matching if n < MAX_TYPO_WORDS else Matching.WORDS,
+                                    pages=kinds != "records")
                         for n, c in enumerate(parsed.clauses))
         boosts = _phrase_boosts(parsed.clauses) if records else ()
     typo_clauses: tuple[RequiredClause, ...] = ()
@@ -330,7 +344,7 @@ class PeoplePlan:
                        facets=(), limit=limit, offset=0, sort=None)
 
 
-def plan_people(query: SearchQuery, *, pages_per_person: int = 3, records_only: bool = False) -> PeoplePlan:
+def plan_people(query: SearchQuery, *, pages_per_person: int = PAGES_PER_PERSON, records_only: bool = False) -> PeoplePlan:
     parsed = parse_query(query.text)
     page_level = any(values for name, values in query.filters.items() if name not in PERSON_FIELDS)
     if records_only and page_level:

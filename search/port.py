@@ -16,6 +16,7 @@ CLI, export) renders them its own way.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import Enum, IntEnum
 from types import TracebackType
@@ -30,6 +31,11 @@ FILTER_FIELDS = ("status", "unit", "document_type", "staff_code", "grade", "scop
 PERSON_FIELDS = ("status", "unit", "staff_code", "grade", "scope_units", "category")
 SORTS = ("relevance", "name", "birth_date", "status_date")
 
+
+
+# "The best few pages" of a person hit (issue 21): two, measured against three in bench/RESULTS.md
+# (three missed people ≤ 1.5× page search; a person's hit still shows their best pages, best first).
+PAGES_PER_PERSON = 2
 
 class Matching(str, Enum):
     """How the words of a query match (cách so khớp)."""
@@ -86,6 +92,10 @@ class PageDoc:
     birth_year: int | None = None  # năm sinh; None when unknown
     category: str = ""  # loại cán bộ: cong_chuc, vien_chuc … (as on the record)
     status_date: str = ""  # ISO date the person's status took effect (sorting people by it)
+    # The start of the next page of the same document (its first BRIDGE_WORDS words, page_start),
+    # "" for the last page: a quoted phrase running over the page break finds this page (the one
+    # where it starts) through the engines' bridge field (search.page_bridge); never shown.
+    next_text: str = ""
 
     def __post_init__(self) -> None:
         _check_scope(self.restriction, self.scope_units)
@@ -93,6 +103,22 @@ class PageDoc:
     @property
     def id(self) -> str:
         return f"{self.document_id}:{self.page}"
+
+
+# Words each side of a page break a phrase may run over (search.page_bridge): a phrase is found
+# across the break when at most BRIDGE_WORDS of its words lie on each side.
+BRIDGE_WORDS = 12
+_WORD = re.compile(r"[^\W_]+")  # a word as search.vietnamese cuts it (runs of letters/digits)
+
+
+def page_start(text: str, words: int = BRIDGE_WORDS) -> str:
+    """The first `words` words of a page's text as written (PageDoc.next_text of the page before)."""
+    end = 0
+    for n, m in enumerate(_WORD.finditer(text or ""), 1):
+        end = m.end()
+        if n == words:
+            break
+    return (text or "")[:end]
 
 
 def _check_scope(restriction: int, scope_units: object) -> None:
@@ -320,7 +346,7 @@ class SearchIndex(Protocol):
         """Page hits (staff records are never among them); totals and facets count pages."""
         ...
 
-    def search_people(self, query: SearchQuery, *, pages_per_person: int = 3,
+    def search_people(self, query: SearchQuery, *, pages_per_person: int = PAGES_PER_PERSON,
                       records_only: bool = False) -> PeopleResult:
         """One hit per person, over records and pages; totals and facets count people.
 

@@ -26,6 +26,7 @@ from search.tantivy_beside import beside
 from search.highlight import excerpt
 from search.plan import FACET_SIZE, KIND_FIELD, PAGE_KIND, SearchPlan, plan_people, plan_search
 from search.port import (
+    PAGES_PER_PERSON,
     IndexMissing, IndexRebuild, IndexSchemaOutdated, PageDoc, PeopleResult, SearchError, SearchHit, SearchQuery,
     SearchResult, StaffDoc,
 )
@@ -206,7 +207,7 @@ class TantivyIndex:
                 facets[f] = {b["key"]: int(b["doc_count"]) for b in result.get(f, {}).get("buckets", [])}
         return SearchResult(total=int(res.count), hits=hits, facets=facets)
 
-    def search_people(self, query: SearchQuery, *, pages_per_person: int = 3,
+    def search_people(self, query: SearchQuery, *, pages_per_person: int = PAGES_PER_PERSON,
                       records_only: bool = False) -> PeopleResult:
         plan = plan_people(query, pages_per_person=pages_per_person, records_only=records_only)
 

@@ -67,8 +67,11 @@ def filters(schema: tantivy.Schema, plan: SearchPlan) -> list[tuple[tantivy.Occu
 
 
 def _required(schema: tantivy.Schema, clause: RequiredClause) -> tantivy.Query:
-    """The clause's match (constant when it has a weight), or any of its alternatives."""
+    """The clause's match (constant when it has a weight) or, for a phrase, the same phrase over a
+    page break (its bridges); or any of its alternatives."""
     must = _match(schema, clause.match)
+    if clause.bridges:
+        must = tantivy.Query.boolean_query([(_SHOULD, must)] + [(_SHOULD, _match(schema, b)) for b in clause.bridges])
     if clause.weight is not None:
         must = tantivy.Query.const_score_query(must, clause.weight)
     if not clause.alternatives:

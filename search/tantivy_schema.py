@@ -21,12 +21,13 @@ from typing import Sequence
 import tantivy
 
 from search.doc_fields import code_key, doc_sort_values, kind_of, record_names
-from search.plan import unit_codes
+from search.page_bridge import bridge_text
+from search.plan import BRIDGE_FIELD, unit_codes
 from search.port import FILTER_FIELDS, PageDoc, StaffDoc
 from search.vietnamese import EXACT_ANALYZER, FOLDED_ANALYZER, exact_analyzer, folded_analyzer, nfc
 
 # Bump when the schema changes: an index written with another version is rebuilt from the DB.
-SCHEMA_VERSION = "6"  # 6: staff records beside pages (kind, person, sort keys, record names, codes)
+SCHEMA_VERSION = "7"  # 7: page_bridge (phrases over a page break); 6: staff records beside pages
 MARKER = "SCHEMA_VERSION"  # file in each index directory holding the version it was built with
 
 _EXACT = dict(tokenizer_name=EXACT_ANALYZER, index_option="position")
@@ -60,6 +61,9 @@ def build_schema() -> tantivy.Schema:
     # that only add score.
     b.add_text_field("all_folded", **_FOLDED)
     b.add_text_field("staff_name_folded", **_FOLDED)
+    # pages only: folded tokens over the page break, already cut (search.page_bridge), so split
+    # on spaces; consulted by phrase clauses alone
+    b.add_text_field(BRIDGE_FIELD, stored=False, tokenizer_name="whitespace", index_option="position")
     for name in FILTER_FIELDS:
         b.add_text_field(name, stored=True, fast=True, tokenizer_name="raw")
     b.add_text_field("birth_date", stored=True, tokenizer_name="raw")
@@ -132,6 +136,8 @@ def page_document(d: PageDoc) -> tantivy.Document:
     doc.add_text("all_folded", text)
     doc.add_text("all_folded", nfc(d.staff_code))  # a code typed finds the person's pages too
     doc.add_text("staff_name_folded", name)
+    if bridge := bridge_text(text, d.next_text):
+        doc.add_text(BRIDGE_FIELD, bridge)
     _person_fields(doc, d)
     return doc
 

@@ -15,6 +15,7 @@ from fastapi.responses import Response, StreamingResponse
 from archive.api.deps import ActorDep, ContainerDep
 from archive.services import documents, search
 from ingest import Receiver
+from search import PAGES_PER_PERSON
 
 _WRITE_BATCH = 1 << 20
 # An original is whatever bytes were uploaded (a PNG may also be an HTML page): never rendered
@@ -122,7 +123,7 @@ def search_pages(
     birth_year_to: int | None = None,
     group: Annotated[str, Query(description="staff: one hit per person (default); page: one hit per page")] = "staff",
     sort: Annotated[str, Query(description="relevance, name, birth_date, status_date")] = "relevance",
-    pages: Annotated[int, Query(description="group=staff: matching pages shown per person")] = 3,
+    pages: Annotated[int, Query(description="group=staff: matching pages shown per person")] = PAGES_PER_PERSON,
     limit: int = 20,
     offset: int = 0,
 ) -> dict:

@@ -26,7 +26,7 @@ from archive.services import audit
 from archive.services import record_index  # noqa: F401 — registers the record listeners in this process
 from archive.services.access import Action, Actor, require
 from archive.services.staff import parse_status
-from search import SORTS, IndexMissing, Matching, PeopleResult, SearchQuery, SearchResult
+from search import PAGES_PER_PERSON, SORTS, IndexMissing, Matching, PeopleResult, SearchQuery, SearchResult
 
 MAX_LIMIT = 200
 # Deepest result reachable by paging (as Elasticsearch's max_result_window): an engine keeps
@@ -37,7 +37,6 @@ BIRTH_YEARS = range(1900, 2101)
 FACETS = ("status", "document_type", "grade", "unit")
 PEOPLE_FACETS = ("status", "document_type", "grade", "unit", "category")
 GROUPS = ("staff", "page")
-PAGES_PER_PERSON = 3
 MAX_PAGES_PER_PERSON = 20
 SUGGESTIONS = 5
 

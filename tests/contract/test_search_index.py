@@ -12,12 +12,15 @@ from __future__ import annotations
 import html
 import unicodedata
 import uuid
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
-from search.port import PageDoc, Restriction, SearchError, SearchIndex, SearchQuery, SearchResult, Snippet
+from search.port import (
+    PageDoc, Restriction, SearchError, SearchIndex, SearchQuery, SearchResult, Snippet, page_start,
+)
 
 ADAPTERS = ["tantivy", "elasticsearch"]
 
@@ -404,6 +407,81 @@ def test_clear_drops_every_page_and_the_index_stays_usable(dossier: SearchIndex)
     assert dossier.search(SearchQuery("")).total == 0
     dossier.upsert([NGHI_HUU])
     assert _found(dossier, "nghi huu") == {(303, 1)}
+
+
+# -- a phrase over a page break (issue 11: search.page_bridge) -------------------------------
+NANG_LUONG = (  # one decision over two pages: "có hiệu lực | thi hành kể từ ngày ký"
+    ("QUYẾT ĐỊNH về việc nâng bậc lương thường xuyên. Điều 1. Nâng bậc lương cho ông Trần Minh Khoa, "
+     "chuyên viên, từ bậc 3 lên bậc 4, hệ số 3,33. Điều 2. Quyết định này có hiệu lực"),
+    ("thi hành kể từ ngày ký. Thời gian xét nâng bậc lần sau tính từ ngày 01/07/2024. "
+     "Nơi nhận: như Điều 2; lưu VT."),
+)
+SPANNING = '"có hiệu lực thi hành kể từ ngày ký"'
+
+
+def _document(document_id: int, *texts: str, code: str = "NV-0701", name: str = "Trần Minh Khoa") -> list[PageDoc]:
+    """The pages of one document, each with the start of the next (as page_docs fills them)."""
+    return [PageDoc(document_id=document_id, page=n, text=text, staff_code=code, staff_name=name,
+                    status="dang_cong_tac", unit="Phòng Nội vụ", document_type="quyet_dinh_nang_luong",
+                    next_text=page_start(texts[n]) if n < len(texts) else "")
+            for n, text in enumerate(texts, 1)]
+
+
+@pytest.fixture
+def decision(index: SearchIndex) -> SearchIndex:
+    index.upsert(_document(701, *NANG_LUONG))
+    return index
+
+
+def test_a_phrase_over_the_page_break_finds_the_page_where_it_starts(decision: SearchIndex) -> None:
+    assert _found(decision, SPANNING) == {(701, 1)}
+    assert _found(decision, '"co hieu luc thi hanh"') == {(701, 1)}  # folded alike
+    [hit] = decision.search(SearchQuery(SPANNING)).hits
+    assert _marked(hit.snippet).endswith("<mark>có</mark> <mark>hiệu</mark> <mark>lực</mark>")  # page 1's end
+    assert "thi hành" not in hit.snippet.text
+
+
+def test_a_word_from_the_next_page_does_not_find_the_page_before(decision: SearchIndex) -> None:
+    assert _found(decision, "hành") == {(701, 2)}
+    assert _found(decision, '"hành"') == {(701, 2)}  # one word in quotes is a word
+    assert _found(decision, "hiệu lực thi hành") == set()  # unquoted words never cross the break
+
+
+def test_a_phrase_lying_on_the_next_page_alone_is_that_page_s_only(decision: SearchIndex) -> None:
+    assert _found(decision, '"kể từ ngày ký"') == {(701, 2)}
+    assert _found(decision, '"ngày ký thời gian"') == {(701, 2)}
+    assert _found(decision, '"quyết định này có hiệu lực"') == {(701, 1)}
+
+
+def test_a_phrase_over_the_break_keeps_word_order_and_combines_with_words(decision: SearchIndex) -> None:
+    assert _found(decision, '"hiệu lực hành thi"') == set()
+    assert _found(decision, '"lực thi hành" Khoa') == {(701, 1)}
+    assert _found(decision, '"lực thi hành" nghỉ') == set()
+
+
+def test_a_phrase_across_two_different_documents_is_not_found(index: SearchIndex) -> None:
+    first, second = NANG_LUONG
+    index.upsert(_document(702, first) + _document(703, second))  # same person, two documents
+    assert _found(index, SPANNING) == set()
+    assert _found(index, '"kể từ ngày ký"') == {(703, 1)}
+
+
+def test_a_page_rewritten_without_its_next_page_loses_the_bridge(decision: SearchIndex) -> None:
+    [first, _] = _document(701, *NANG_LUONG)
+    decision.delete_documents([701])
+    decision.upsert([replace(first, next_text="")])  # split: page 2 went to another document
+    assert _found(decision, SPANNING) == set()
+    assert _found(decision, '"có hiệu lực"') == {(701, 1)}
+
+
+def test_people_search_finds_the_person_by_a_phrase_over_the_page_break(decision: SearchIndex) -> None:
+    decision.upsert(DOSSIER)
+    result = decision.search_people(SearchQuery(SPANNING))
+    assert [h.staff_code for h in result.hits] == ["NV-0701"]
+    [person] = result.hits
+    assert [(m.document_id, m.page) for m in person.matched] == [(701, 1)]
+    assert person.match_count == 1
+    assert decision.search_people(SearchQuery("hiệu lực thi hành")).total == 0
 
 
 # -- access scope, restriction level, grade and birth year -----------------------------------

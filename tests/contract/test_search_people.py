@@ -14,7 +14,7 @@ import dataclasses
 import pytest
 
 from search.collation import name_sort_key
-from search.port import Matching, PageDoc, PeopleResult, Restriction, SearchIndex, SearchQuery, StaffDoc
+from search.port import PAGES_PER_PERSON, Matching, PageDoc, PeopleResult, Restriction, SearchIndex, SearchQuery, StaffDoc
 from tests.contract.test_search_index import index  # noqa: F401 — the per-engine fixture
 
 TINH, Q1, Q2 = ("TINH",), ("TINH", "Q1"), ("TINH", "Q2")
@@ -108,7 +108,7 @@ def test_a_person_with_seven_matching_pages_is_one_hit(people: SearchIndex) -> N
     assert _codes(result) == ["NV003"] and result.total == 1
     [hit] = result.hits
     assert hit.match_count == 7 and not hit.record_matched
-    assert len(hit.matched) == 3  # the best few pages, best first
+    assert len(hit.matched) == PAGES_PER_PERSON == 2  # the best few pages, best first
     assert [m.score for m in hit.matched] == sorted((m.score for m in hit.matched), reverse=True)
     assert all("<mark>" in m.snippet.marked("<mark>", "</mark>") for m in hit.matched)
     assert {(m.document_id, m.page) for m in hit.matched} <= {(d.document_id, d.page) for d in PAGES}

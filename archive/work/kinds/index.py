@@ -25,6 +25,7 @@ from archive.services.access import scope_codes
 from archive.services.record_index import staff_category, staff_docs  # also registers the record listeners
 from archive.work.contract import DrainKind
 from search import PageDoc
+from search.port import page_start
 
 
 class IndexKind(DrainKind):
@@ -37,14 +38,20 @@ class IndexKind(DrainKind):
             session.scalar(select(StaffIndexQueue.id).where(StaffIndexQueue.indexed_at.is_(None)).limit(1)) is not None
 
     def drain(self, ctx: Context) -> int:
-        return index_pending_records(ctx) + index_pending(ctx)
+        # An index worker may run on every host: one drain at a time (PostgreSQL advisory lock, issue 20)
+        from archive.work.drain_lock import exclusive_drain
+
+        with exclusive_drain(ctx, self.name) as mine:
+            return index_pending_records(ctx) + index_pending(ctx) if mine else 0
 
 
 def page_docs(session: Session, document_ids: list[int]) -> list[PageDoc]:
     """Search documents of these documents' pages, with the staff fields and the access scope.
 
     One joined query of plain rows (no ORM objects: a rebuild reads every page of the
-    archive); scope codes are computed once per unit."""
+    archive); scope codes are computed once per unit. Each page carries the start of the next
+    page of its document (the row numbered one more, page references' order), so a quoted
+    phrase over the page break finds it."""
     rows = session.execute(
         select(Page.document_id, Page.number, Page.text, Document.document_type, Staff.code, Staff.full_name,
                Staff.status, Staff.unit_id, Staff.birth_date, Staff.restriction_level, Staff.grade_code, Unit.code,
@@ -55,6 +62,7 @@ def page_docs(session: Session, document_ids: list[int]) -> list[PageDoc]:
         .order_by(Page.document_id, Page.number)
     ).all()
     scopes: dict[int, tuple[str, ...]] = {}
+    texts = {(row[0], row[1]): row[2] for row in rows}
     docs = []
     for (doc_id, number, text, doc_type, code, name, status, unit_id, birth, restriction, grade, unit_code,
          status_date) in rows:
@@ -65,7 +73,8 @@ def page_docs(session: Session, document_ids: list[int]) -> list[PageDoc]:
             unit=unit_code, document_type=doc_type, birth_date=birth.isoformat() if birth else "",
             scope_units=scopes[unit_id], restriction=restriction, grade=grade,
             birth_year=birth.year if birth else None, category=staff_category(grade),
-            status_date=status_date.isoformat() if status_date else ""))
+            status_date=status_date.isoformat() if status_date else "",
+            next_text=page_start(texts.get((doc_id, number + 1)) or "")))
     return docs
 
 
