@@ -1,4 +1,4 @@
-"""`archive doc retype|move|withdraw|reocr|rotate|withdrawn`: document corrections (issue 11).
+"""`archive doc retype|move|withdraw|reocr|rotate|withdrawn|merge|split|reorder`: document corrections (issue 11).
 
 Each calls archive.services.document_corrections as the API and web do (audited, the original
 never touched); the work that follows (extract, index, retention) goes through the job queue.
@@ -71,6 +71,39 @@ def withdrawn(staff_code: str = typer.Option(None, "--staff", help="chỉ hồ s
         typer.echo(f"{r.id}\t{r.staff_code}\t{r.file_name}\t{r.withdrawn_at:%d/%m/%Y}\t{r.withdrawn_by}\t{r.reason}")
 
 
+def merge(document_ids: list[int] = typer.Argument(..., help="số các tài liệu cùng hồ sơ; tài liệu đầu tiên nhận mọi trang"),
+          order: str = typer.Option("", "--order", help="thứ tự trang sau khi gộp, ví dụ 2,1,3"),
+          as_json: bool = typer.Option(False, "--json")) -> None:
+    """Merge documents of one dossier into the first (gộp tài liệu); the others are withdrawn as merged."""
+    from archive.services.page_references import merge as merge_documents, parse_order
+
+    view = _run(lambda c: merge_documents(c, cli_actor(), list(document_ids), parse_order(order) if order.strip() else None))
+    if as_json:
+        _print_json(view.to_dict())
+    else:
+        typer.echo(f"Đã gộp vào tài liệu số {view.id}; tài liệu này nay có {view.page_count} trang.")
+
+
+def split(document_id: int, at_page: int = typer.Argument(..., help="trang đầu tiên của tài liệu mới"),
+          as_json: bool = typer.Option(False, "--json")) -> None:
+    """Split a document at a page (tách tài liệu): that page and the rest become a new document."""
+    from archive.services.page_references import split as split_document
+
+    first, new = _run(lambda c: split_document(c, cli_actor(), document_id, at_page))
+    if as_json:
+        _print_json({"document": first.to_dict(), "new_document": new.to_dict()})
+    else:
+        typer.echo(f"Đã tách tài liệu số {first.id}: các trang từ trang {at_page} nay là tài liệu số {new.id}.")
+
+
+def reorder(document_id: int, order: str = typer.Argument(..., help="thứ tự trang mới, ví dụ 3,1,2")) -> None:
+    """Reorder a document's pages (sắp xếp lại trang); moved pages keep their text."""
+    from archive.services.page_references import parse_order, reorder as reorder_pages
+
+    view = _run(lambda c: reorder_pages(c, cli_actor(), document_id, parse_order(order)))
+    typer.echo(f"Đã sắp xếp lại các trang của tài liệu số {view.id}.")
+
+
 def register(doc_app: typer.Typer) -> None:
-    for fn in (retype, move, withdraw, reocr, rotate, withdrawn):
+    for fn in (retype, move, withdraw, reocr, rotate, withdrawn, merge, split, reorder):
         doc_app.command(fn.__name__)(fn)

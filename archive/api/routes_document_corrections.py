@@ -1,4 +1,5 @@
-"""Document corrections (hiệu chỉnh tài liệu): retype, move, withdraw, re-OCR, rotate a page.
+"""Document corrections (hiệu chỉnh tài liệu): retype, move, withdraw, re-OCR, rotate a page; merge,
+split, reorder pages (page references).
 
 Thin: parse, call archive.services.document_corrections (scoped, audited, archivist/admin only),
 render. The stored original is never touched by any of these.
@@ -10,7 +11,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from archive.api.deps import ActorDep, ContainerDep
-from archive.services import document_corrections as dc
+from archive.services import document_corrections as dc, page_references
 
 router = APIRouter(tags=["documents"])
 
@@ -72,3 +73,38 @@ def corrections(document_id: int, c: ContainerDep, actor: ActorDep) -> list[dict
 def withdrawn(c: ContainerDep, actor: ActorDep, staff_code: str | None = None) -> list[dict]:
     """Đã thu hồi: withdrawn documents of the dossiers the caller audits (admins, auditors)."""
     return [v.to_dict() for v in dc.list_withdrawn(c, actor, staff_code)]
+
+
+class MergeIn(BaseModel):
+    documents: list[int] = Field(..., max_length=page_references.MAX_MERGE, json_schema_extra={"example": [12, 15]},
+                                 description="tài liệu cần gộp, cùng một hồ sơ; tài liệu đầu tiên giữ số và nhận mọi trang")
+    order: list[int] | None = Field(None, max_length=100_000, json_schema_extra={"example": [2, 1, 3]},
+                                    description="thứ tự trang sau khi gộp: vị trí trong dãy các trang nối tiếp nhau")
+
+
+class SplitIn(BaseModel):
+    at_page: int = Field(..., description="trang đầu tiên của tài liệu mới (từ 2 đến số trang)")
+
+
+class ReorderIn(BaseModel):
+    order: list[int] = Field(..., max_length=100_000, json_schema_extra={"example": [3, 1, 2]},
+                             description="trang cũ ở từng vị trí mới: một hoán vị của 1…n")
+
+
+@router.post("/documents/merge")
+def merge(body: MergeIn, c: ContainerDep, actor: ActorDep) -> dict:
+    """Gộp tài liệu của một hồ sơ into the first one; the others are withdrawn as merged, kept in the store."""
+    return page_references.merge(c, actor, body.documents, body.order).to_dict()
+
+
+@router.post("/documents/{document_id}/split")
+def split(document_id: int, body: SplitIn, c: ContainerDep, actor: ActorDep) -> dict:
+    """Tách tài liệu: pages from `at_page` on become a new document of the same dossier."""
+    first, new = page_references.split(c, actor, document_id, body.at_page)
+    return {"document": first.to_dict(), "new_document": new.to_dict()}
+
+
+@router.post("/documents/{document_id}/reorder")
+def reorder(document_id: int, body: ReorderIn, c: ContainerDep, actor: ActorDep) -> dict:
+    """Sắp xếp lại trang; moved pages keep their text (no new OCR)."""
+    return page_references.reorder(c, actor, document_id, body.order).to_dict()

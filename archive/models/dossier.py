@@ -95,7 +95,8 @@ class Document(Base):
     """One uploaded file of a dossier (tài liệu trong hồ sơ), kept byte-for-byte in the object store."""
 
     __tablename__ = "documents"
-    __table_args__ = (UniqueConstraint("staff_id", "sha256", name="uq_documents_staff_sha256"),)
+    # page references (0019): a part split off a document shares its original (same sha256), part 1, 2 …
+    __table_args__ = (UniqueConstraint("staff_id", "sha256", "part", name="uq_documents_staff_sha256_part"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
@@ -117,10 +118,13 @@ class Document(Base):
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     withdrawn_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
     withdraw_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # tách tài liệu (page references, 0019): 0 for an upload, n for the n-th part split off one
+    part: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     staff: Mapped[Staff] = relationship(back_populates="documents")
     pages: Mapped[list["Page"]] = relationship(
-        back_populates="document", order_by="Page.number", cascade="all, delete-orphan"
+        back_populates="document", order_by="Page.number", cascade="all, delete-orphan",
+        foreign_keys="Page.document_id",  # not Page.source_document_id (page references)
     )
 
 
@@ -138,6 +142,10 @@ class Page(Base):
     source: Mapped[str] = mapped_column(String(16))
     # xoay trang (document corrections, 0018): degrees clockwise applied to the original before OCR and display
     rotation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # page references (gộp/tách/sắp xếp, 0019): the document whose original this page is read from and
+    # the page index in it; both None = the row's own document, page `number`
+    source_document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), nullable=True, index=True)
+    source_page: Mapped[int | None] = mapped_column(Integer, nullable=True)
     # OCR review (cần xem lại, ingest.page_review, 0017): the flag, its Vietnamese reason, the turn
     # orientation detection (OSD) applied before OCR (clockwise), and who looked at the page when
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), index=True)
@@ -146,7 +154,7 @@ class Page(Base):
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     reviewed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
 
-    document: Mapped[Document] = relationship(back_populates="pages")
+    document: Mapped[Document] = relationship(back_populates="pages", foreign_keys=[document_id])
 
 
 class Job(Base):

@@ -33,6 +33,7 @@ from archive.models import Derivative, Document
 from archive.services import audit
 from archive.services.access import Action, Actor
 from archive.services.documents import visible_document
+from archive.services.page_rotation import archival_blocker  # page references, turned pages (issue 11)
 from ingest import kind_of_content_type
 from ingest.ocr import PageGeometry
 from ingest.pdfa import ArchivalMetadata, NotConvertible, TextLayer, build_archival_pdf
@@ -65,6 +66,12 @@ class ArchivalState:
     @property
     def label(self) -> str:
         return STATE_LABELS.get(self.state, "Chưa tạo bản lưu trữ")
+
+
+def archival_params(doc: Document) -> str:
+    """The `archival` derivative's params of a document: a part split off another (issue 11) shares
+    that original's sha256, so its copy is told apart by its part number."""
+    return ARCHIVAL_PARAMS if not doc.part else f"{ARCHIVAL_PARAMS};part={doc.part}"
 
 
 def state_of(doc: Document) -> ArchivalState:
@@ -151,6 +158,15 @@ def make_archival_copy(c: Context, document_id: int) -> MadeCopy:
         fields = shown(fields_of(doc.description))
         ocr_pages = [p.number for p in doc.pages if p.source == "ocr"]
         layers = load_text_layers(c, s, sha256)
+        blocked = archival_blocker(s, document_id)  # turned pages (issue 11): no copy rather than a wrong one
+        from archive.services.page_references import page_sources  # (it imports the document services)
+        page_list = page_sources(s, document_id)  # merged / split / reordered: None = the original as it is
+    if blocked:
+        return MadeCopy(ArchivalState(STATE_NOT_CONVERTIBLE, reason=blocked), None)
+    if page_list is not None:
+        from archive.services.archival_pages import make_page_list_copy  # (it imports this module)
+        return make_page_list_copy(c, page_list, ocr_pages, ArchivalMetadata(
+            title=fields.get("trich_yeu") or file_name, fields=fields, language=_language(fields.get("ngon_ngu", ""))))
     if layers is None:
         layers = {}
         if ocr_pages:
@@ -202,7 +218,8 @@ def record(session: Session, document_id: int, made: MadeCopy) -> None:
     if doc is None:
         return
     if made.info is not None:
-        _upsert(session, kind=ARCHIVAL, source=doc.sha256, params=ARCHIVAL_PARAMS, info=made.info, content_type=PDF)
+        _upsert(session, kind=ARCHIVAL, source=doc.sha256, params=archival_params(doc), info=made.info,
+                content_type=PDF)
     description = dict(doc.description or {})
     description["archival"] = {k: v for k, v in asdict(made.state).items() if v not in ("", 0)}
     doc.description = description
@@ -222,8 +239,8 @@ def open_archival_copy(c: Context, actor: Actor, document_id: int) -> tuple[str,
         doc = visible_document(s, actor, document_id, Action.DOWNLOAD)
         state = state_of(doc)
         row = s.scalar(select(Derivative).where(Derivative.kind == ARCHIVAL, Derivative.source_sha256 == doc.sha256,
-                                                Derivative.params == ARCHIVAL_PARAMS))
-        if row is None:
+                                                Derivative.params == archival_params(doc)))
+        if row is None or archival_blocker(s, document_id):  # turned pages: the old copy no longer matches
             raise NotFound(state.reason if state.state == STATE_NOT_CONVERTIBLE
                            else f"Tài liệu số {document_id} chưa có bản lưu trữ PDF/A.")
         audit.append(s, actor=actor.name, ip=actor.ip, action="document.archival_download", target_type="document",

@@ -32,7 +32,8 @@ from archive.models.consistency import ConsistencyCheck, ConsistencyFinding, Cor
 from archive.services import audit
 from archive.services.access import Action, Actor, check_staff, require, staff_seen_from
 from archive.services.consistency_normalise import same, shown_record_value
-from archive.services.ocr_words import PageWords, load_page_words
+from archive.services.ocr_words import PageWords
+from archive.services.page_references import document_page_words
 from ingest.form_2c import FIELD_BY_KEY, FIELDS, FormReading, PageWordsIn, read_fields
 
 CHECKED_TYPE = "so_yeu_ly_lich"  # the document type whose fields are compared
@@ -220,9 +221,10 @@ def prepare_document_check(c: Context, document_id: int) -> Callable[[Session], 
     from the store outside any transaction; `apply` writes in the job's finishing one."""
     with c.uow() as uow:
         doc = uow.session.get(Document, document_id)
-        if doc is None or doc.document_type != CHECKED_TYPE:
+        if doc is None or doc.document_type != CHECKED_TYPE or doc.withdrawn_at is not None:
             return None
-        words = load_page_words(c, uow.session, doc.sha256)
+        # by the document's own page list: a merged or reordered page's words are its original's
+        words = document_page_words(c, uow.session, doc.id)
     if not words:
         return None
 
@@ -239,11 +241,11 @@ def run_check(c: Context, actor: Actor, staff_code: str) -> ConsistencyReport:
     with c.uow() as uow:
         s = uow.session
         staff = check_staff(s, actor, s.scalar(select(Staff).where(Staff.code == staff_code)), Action.AUDIT)
-        docs = s.scalars(select(Document).where(Document.staff_id == staff.id, Document.document_type == CHECKED_TYPE)
-                         .order_by(Document.id)).all()
+        docs = s.scalars(select(Document).where(Document.staff_id == staff.id, Document.document_type == CHECKED_TYPE,
+                                                Document.withdrawn_at.is_(None)).order_by(Document.id)).all()
         ran = 0
         for doc in docs:
-            words = load_page_words(c, s, doc.sha256)
+            words = document_page_words(c, s, doc.id)
             if words:
                 _write_check(c, s, doc, staff, words, actor=actor.name)
                 ran += 1

@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from archive.context import Context
 from archive.errors import Conflict, InvalidInput, NotFound
-from archive.models import (Derivative, DispositionItem, DispositionProposal, DispositionRecord, Document, RetentionRule,
+from archive.models import (Derivative, DispositionItem, DispositionProposal, DispositionRecord, Document, Page,
+                            RetentionRule,
                             Staff)
 from archive.services import audit, jobs
 from archive.services.access import Action, Actor, check_staff, require_root_admin
@@ -141,9 +142,19 @@ def ended_documents(session: Session, today: date) -> list[tuple[Document, date]
         if doc.id in pending:
             continue
         term = term_of(session, doc)
-        if term.ended(today) and not is_on_hold(session, doc):
+        if term.ended(today) and not is_on_hold(session, doc) and not _read_by_another(session, doc.id):
             out.append((doc, term.ends))
     return sorted(out, key=lambda pair: (pair[1], pair[0].id))
+
+
+def _read_by_another(session: Session, document_id: int) -> bool:
+    """A page of another document is read from this one (page references, issue 11: gộp tài liệu).
+
+    Such a document is kept while the document reading it is: destroying it would take pages
+    out of a kept document (and its rows are what those pages point at).
+    """
+    return session.scalar(select(Page.id).where(Page.source_document_id == document_id,
+                                                Page.document_id != document_id).limit(1)) is not None
 
 
 def propose_in(session: Session, *, today: date, created_by: str, ip: str = "") -> DispositionProposal | None:
@@ -245,7 +256,7 @@ class ItemPlan:
     sha256: str
     delete_object: bool          # no other live document holds these bytes
     derivative_keys: list[str]
-    outcome: str = "destroyed"   # or blocked: on_hold | not_ended | locked | gone
+    outcome: str = "destroyed"   # or blocked: on_hold | not_ended | referenced | locked | gone
 
 
 def plan_disposition(c: Context, proposal_id: int) -> list[ItemPlan]:
@@ -268,6 +279,8 @@ def plan_disposition(c: Context, proposal_id: int) -> list[ItemPlan]:
                 outcome = "on_hold"
             elif not term_of(s, doc).ended(today):
                 outcome = "not_ended"  # the schedule was lengthened since the proposal
+            elif _read_by_another(s, doc.id):
+                outcome = "referenced"  # merged into a document that is kept: its pages are read from this one
             docs[doc.id] = doc
             plans.append(ItemPlan(doc.id, doc.sha256, False, [], outcome))
         going = {pl.document_id for pl in plans if pl.outcome == "destroyed"}

@@ -8,9 +8,8 @@ document does not exist), audited with before/after, and kept in `document_corre
 
 A withdrawn document leaves the dossier list and search (the index consumer drops its pages:
 `page_docs` skips withdrawn documents) but stays in the store under its retention lock; only
-retention decides its fate. Pages are still the extract job's rows, so merging, splitting and
-reordering (page references into several originals) can come later as new correction kinds that
-write page rows with a source document and page number beside `rotation`.
+retention decides its fate. Merging, splitting and reordering (page rows that name the original
+and page they are read from, beside `rotation`) are in archive.services.page_references.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from archive.services import audit, catalogs, derivatives, jobs
 from archive.services.access import Action, Actor, check_staff
 from archive.services.retention import RETENTION_KIND, enqueue_for_document  # object lock per the schedule
 from archive.services.views import DocumentView, PageView
-from archive.services.page_rotation import rotation_of  # per-page rotation (document corrections, 0018)
+from archive.services.page_rotation import page_source, rotation_of  # per-page rotation, source (corrections)
 from ingest import InvalidUpload, ReceivedFile, kind_of_content_type, receive_stream, validate_file
 from ingest.render import page_image as render_page
 from search import nfc
@@ -184,7 +184,8 @@ def _find(c: Context, staff_id: int, sha256: str) -> DocumentView | None:
     with c.uow() as uow:
         doc = uow.session.scalar(
             select(Document).where(Document.staff_id == staff_id, Document.sha256 == sha256)
-            .options(selectinload(Document.staff))
+            .order_by(Document.part)  # the upload itself, not a part split off it (issue 11)
+            .options(selectinload(Document.staff)).limit(1)
         )
         return DocumentView.of(doc) if doc else None
 
@@ -254,10 +255,13 @@ def page_image(c: Context, actor: Actor, document_id: int, page: int, *, width: 
         raise NotFound(f"Tài liệu số {document_id} không có trang {page}.")
     with c.uow() as uow:  # xoay trang (document corrections): the turned image is its own derivative
         rotation = rotation_of(uow.session, document_id, page)
+        # page references (merge/split/reorder): the page is shown from its source original and index
+        source_sha256, source_type, source_page, _turn = page_source(uow.session, document_id, page) or (
+            doc.sha256, doc.content_type, page, rotation)
 
     def render() -> bytes:
-        with local_copy(c.store, doc.sha256, c.settings.tmp_dir, prefix="thumb-") as work:
-            img = render_page(work, kind_of_content_type(doc.content_type), page, width_px=width,
+        with local_copy(c.store, source_sha256, c.settings.tmp_dir, prefix="thumb-") as work:
+            img = render_page(work, kind_of_content_type(source_type), source_page, width_px=width,
                               max_pixels=c.settings.max_image_pixels)
         if rotation:
             img = img.rotate(-rotation, expand=True).resize((width, round(img.width * width / img.height))
@@ -266,8 +270,8 @@ def page_image(c: Context, actor: Actor, document_id: int, page: int, *, width: 
         img.save(buf, format="PNG", optimize=True)
         return buf.getvalue()
 
-    return derivatives.get_or_make(c, kind=PAGE_IMAGE, source_sha256=doc.sha256,
-                                   params=f"page={page};width={width}" + (f";rotation={rotation}" if rotation else ""),
+    return derivatives.get_or_make(c, kind=PAGE_IMAGE, source_sha256=source_sha256,
+                                   params=f"page={source_page};width={width}" + (f";rotation={rotation}" if rotation else ""),
                                    content_type="image/png", make=render)
 
 

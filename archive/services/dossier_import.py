@@ -94,11 +94,14 @@ def read_checked_record(bag_dir: Path, entries: dict[str, dict]) -> DossierRecor
         raise PackageRefused("Tệp data/record.json của gói hồ sơ có trạng thái công tác không hợp lệ.") from None
     if not _CODE.fullmatch(record.staff.code):
         raise PackageRefused(f"Mã cán bộ “{shown(record.staff.code)}” trong gói hồ sơ không hợp lệ.")
-    seen: set[str] = set()
+    seen: set[tuple[str, int]] = set()
+    numbers = {d.number for d in record.documents}
     for d in record.documents:
-        if d.original.sha256 in seen:
+        if (d.original.sha256, d.part) in seen:  # a split-off part shares its original under another part number
             raise PackageRefused(f"Gói hồ sơ có hai tài liệu cùng nội dung (tài liệu số {d.number}).")
-        seen.add(d.original.sha256)
+        seen.add((d.original.sha256, d.part))
+        if any(p.from_document is not None and p.from_document not in numbers for p in d.pages):
+            raise PackageRefused(f"Tài liệu số {d.number} của gói hồ sơ có trang đọc từ một tài liệu không có trong gói.")
         for f, prefix in ((d.original, "data/originals/"), (d.archival, "data/archival/")):
             if f is not None:
                 _check_file(bag_dir, entries, f, prefix)
@@ -180,6 +183,7 @@ def _import_bag(c: Context, actor: Actor, bag_dir: Path, unit_code: str | None) 
                 provenance[name] = c.derivatives.put_stream(fh, content_type="application/octet-stream").key
 
     extract: list[int] = []
+    made: dict[int, Document] = {}  # package number → the new document
     with c.uow() as uow:
         s = uow.session
         unit = _target_unit(s, actor, target_code, "")
@@ -203,11 +207,13 @@ def _import_bag(c: Context, actor: Actor, bag_dir: Path, unit_code: str | None) 
             doc = Document(staff_id=staff.id, document_type=d.document_type, file_name=d.file_name,
                            content_type=d.original.content_type, sha256=d.original.sha256, size=d.original.size,
                            page_count=d.page_count, state=state, error=d.error, created_at=d.created_at,
-                           description=d.description)
-            doc.pages = [Page(number=p.number, text=p.text, confidence=p.confidence, source=p.source)
-                         for p in d.pages] if d.text_state == "extracted" else []
+                           description=d.description, part=d.part, withdrawn_at=d.withdrawn_at,
+                           withdrawn_by=d.withdrawn_by or None, withdraw_reason=d.withdraw_reason or None)
+            doc.pages = [Page(number=p.number, text=p.text, confidence=p.confidence, source=p.source,
+                              rotation=p.rotation) for p in d.pages] if d.text_state == "extracted" else []
             s.add(doc)
             s.flush()
+            made[d.number] = doc
             if state == DocumentState.QUEUED.value:
                 extract.append(jobs.enqueue(s, EXTRACT_KIND, target_type="document", target_id=doc.id).id)
             if d.archival is not None:
@@ -219,6 +225,7 @@ def _import_bag(c: Context, actor: Actor, bag_dir: Path, unit_code: str | None) 
                     s.add(Derivative(kind="archival", source_sha256=d.original.sha256, params=a.params,
                                      sha256=a.sha256, size=a.size, content_type=a.content_type,
                                      created_at=a.created_at))
+        _link_page_sources(record, made)
         audit.append(s, actor=actor.name, ip=actor.ip, action=IMPORT_ACTION, target_type="staff", target_id=code,
                      details={"package": package, "source": source, "unit": unit.code,
                               "documents": len(record.documents), "payload_oxum": info.get("Payload-Oxum", ""),
@@ -233,6 +240,18 @@ def _import_bag(c: Context, actor: Actor, bag_dir: Path, unit_code: str | None) 
         c.queue.wake(INDEX_KIND)
     return ImportResult(staff_code=code, unit_code=target_code, documents=len(record.documents), source=source,
                         package=package)
+
+
+def _link_page_sources(record: DossierRecord, made: dict[int, Document]) -> None:
+    """Page references (issue 11): a page read from another document's original points at that
+    document's new row, once every document of the package has one."""
+    for d in record.documents:
+        doc = made[d.number]
+        rows = {p.number: p for p in doc.pages}
+        for part in d.pages:
+            if part.from_document is not None and part.number in rows:
+                rows[part.number].source_document_id = made[part.from_document].id
+                rows[part.number].source_page = part.from_page or part.number
 
 
 def import_stream(c: Context, actor: Actor, stream, *, unit_code: str | None = None) -> ImportResult:  # noqa: ANN001

@@ -79,6 +79,11 @@ class PagePart(_Strict):
     text: str
     confidence: float
     source: str = Field(max_length=16, description="text_layer or ocr")
+    # page references (issue 11): a merged, split or reordered page is read from another page of an original
+    from_document: int | None = Field(None, ge=1, description="number (in this package) of the document whose "
+                                      "original the page is read from; none: this document's own")
+    from_page: int | None = Field(None, ge=1, description="page of that original; none: the page's own number")
+    rotation: Literal[0, 90, 180, 270] = Field(0, description="turn applied before reading, degrees clockwise")
 
 
 class FilePart(_Strict):
@@ -95,6 +100,10 @@ class ArchivalPart(FilePart):
 
 class DocumentPart(_Strict):
     number: int = Field(ge=1, description="1, 2, … in the order the documents were added")
+    part: int = Field(0, ge=0, description="0; n for the n-th part split off a document with the same original")
+    withdrawn_at: datetime | None = Field(None, description="thu hồi: when, UTC (a withdrawn document is kept, unsearched)")
+    withdrawn_by: str = Field("", max_length=100)
+    withdraw_reason: str = ""
     document_type: str = Field(max_length=64, description="loại tài liệu (catalog code)")
     file_name: str = Field(max_length=255)
     page_count: int = Field(0, ge=0)
@@ -159,12 +168,14 @@ def read_record(s: Session, cipher: FieldCipher, staff: Staff) -> tuple[DossierR
     docs = s.scalars(select(Document).where(Document.staff_id == staff.id).order_by(Document.id)).all()
     files: list[tuple[str, str, str]] = []
     parts = []
+    numbers = {d.id: n for n, d in enumerate(docs, start=1)}
     for n, d in enumerate(docs, start=1):
         original = FilePart(path=f"data/originals/{n:03d}-{safe_file_name(d.file_name)}", sha256=d.sha256,
                             size=d.size, content_type=d.content_type)
         files.append((original.path, "store", d.sha256))
         row = s.scalar(select(Derivative).where(Derivative.kind == ARCHIVAL_KIND, Derivative.source_sha256 == d.sha256,
-                                                Derivative.params == ARCHIVAL_PARAMS))
+                                                Derivative.params == (  # a split-off part (issue 11): its own copy
+                                                    f"{ARCHIVAL_PARAMS};part={d.part}" if d.part else ARCHIVAL_PARAMS)))
         archival = None
         if row is not None:
             archival = ArchivalPart(path=f"data/archival/{n:03d}.pdf", sha256=row.sha256, size=row.size,
@@ -174,10 +185,12 @@ def read_record(s: Session, cipher: FieldCipher, staff: Staff) -> tuple[DossierR
         pages = s.scalars(select(Page).where(Page.document_id == d.id).order_by(Page.number)) \
             if state == "extracted" else []
         parts.append(DocumentPart(
-            number=n, document_type=d.document_type, file_name=d.file_name, page_count=d.page_count,
+            number=n, part=d.part or 0, withdrawn_at=d.withdrawn_at, withdrawn_by=d.withdrawn_by or "",
+            withdraw_reason=d.withdraw_reason or "",
+            document_type=d.document_type, file_name=d.file_name, page_count=d.page_count,
             created_at=d.created_at, text_state=state, error=d.error if state == "failed" else None,
             description=dict(d.description or {}), original=original, archival=archival,
-            pages=[PagePart(number=p.number, text=p.text, confidence=p.confidence, source=p.source) for p in pages]))
+            pages=[_page_part(p, numbers) for p in pages]))
     record = DossierRecord(
         staff=StaffPart(code=staff.code, full_name=staff.full_name, birth_date=staff.birth_date, gender=staff.gender,
                         status=staff.status, status_effective_date=staff.status_effective_date,
@@ -190,3 +203,12 @@ def read_record(s: Session, cipher: FieldCipher, staff: Staff) -> tuple[DossierR
                                          recorded_at=c.recorded_at, recorded_by=c.recorded_by) for c in changes],
         documents=parts)
     return record, files
+
+
+def _page_part(p: Page, numbers: dict[int, int]) -> PagePart:
+    """A page with where it is read from; a source outside this dossier (a page list never spans two
+    dossiers, but a move could make one) leaves the page as its text, read from this document's own original."""
+    from_document = numbers.get(p.source_document_id) if p.source_document_id is not None else None
+    return PagePart(number=p.number, text=p.text, confidence=p.confidence, source=p.source,
+                    from_document=from_document, from_page=p.source_page if from_document else None,
+                    rotation=p.rotation or 0)

@@ -13,7 +13,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from archive.context import Context
-from archive.models import Page
+from archive.models import Document, Page
 
 ROTATIONS = (0, 90, 180, 270)
 
@@ -64,3 +64,38 @@ def page_turn(c: Context, document_id: int, page: int) -> int:
     """The recorded turn of one page, for a door that has already checked access (the viewer's image URL)."""
     with c.uow() as uow:
         return rotation_of(uow.session, document_id, page)
+
+
+def page_source(session: Session, document_id: int, page: int) -> tuple[str, str, int, int] | None:
+    """(sha256, content type, page index, rotation) one page of a document is shown from (the viewer)."""
+    row = session.execute(select(Page.source_document_id, Page.source_page, Page.rotation).where(
+        Page.document_id == document_id, Page.number == page)).first()
+    src = (row[0] if row else None) or document_id
+    origin = session.execute(select(Document.sha256, Document.content_type).where(Document.id == src)).first()
+    if origin is None:
+        return None
+    return origin[0], origin[1], (row[1] if row and row[1] else page), (row[2] if row else 0) or 0
+
+
+def image_version(c: Context, document_id: int, page: int) -> str:
+    """What the viewer's image URL carries so a browser cache never shows a moved or turned page's old
+    image: the source (document, page) and the turn, e.g. "12-3-90"."""
+    with c.uow() as uow:
+        src = page_source(uow.session, document_id, page)
+        row = uow.session.execute(select(Page.source_document_id).where(
+            Page.document_id == document_id, Page.number == page)).first()
+    if src is None:
+        return ""
+    return f"{(row[0] if row else None) or document_id}-{src[2]}-{src[3]}"
+
+
+def archival_blocker(session: Session, document_id: int) -> str | None:
+    """Why no archival copy (bản lưu trữ PDF/A) can be made of the document's pages now, or None.
+
+    A turned page's OCR text layer was read from the turned image, while the copy carries the
+    page as scanned: laid over it, the layer would not match the ink, so no copy is made rather
+    than a wrong one (merged, split and reordered pages are copied from their originals:
+    archive.services.archival_pages)."""
+    if session.scalar(select(Page.id).where(Page.document_id == document_id, Page.rotation != 0).limit(1)):
+        return "Tài liệu có trang đã được xoay; bản lưu trữ PDF/A cũ không còn khớp và chưa lập lại được."
+    return None

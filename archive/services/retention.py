@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from archive.context import Context
 from archive.domain import StaffStatus
 from archive.errors import Conflict, InvalidInput, NotFound, shown
-from archive.models import Derivative, Document, Job, LegalHold, RetentionRule, Staff, StatusChange
+from archive.models import Derivative, Document, Job, LegalHold, Page, RetentionRule, Staff, StatusChange
 from archive.services import audit, jobs
 from archive.services.access import Action, Actor, check_staff, require, require_root_admin
 from archive.services.catalogs import list_catalog
@@ -290,6 +290,11 @@ def active_hold_exists(session: Session, docs: Iterable[Document]) -> bool:
 def lock_plan(session: Session, sha256: str, *, now: datetime, permanent_years: int, margin_years: int) -> LockPlan:
     now = _aware(now)
     docs = list(session.scalars(select(Document).where(Document.sha256 == sha256)))
+    # page references (issue 11): a merged document's pages are read from this object too, so it is kept
+    # as long as that document is
+    # (a subquery, not DISTINCT over documents: PostgreSQL cannot compare their JSON columns)
+    docs += [d for d in session.scalars(select(Document).where(Document.id.in_(select(Page.document_id).where(
+        Page.source_document_id.in_([d.id for d in docs]))))) if d not in docs] if docs else []
     untils: list[datetime] = []
     minimums: list[datetime] = []
     for doc in docs:

@@ -22,12 +22,14 @@ class DocumentView:
     error: str | None
     created_at: datetime
     indexed_at: datetime | None
+    withdrawn: bool = False  # thu hồi (or merged into another document; issue 11)
 
     @classmethod
     def of(cls, d: Document) -> "DocumentView":
         return cls(id=d.id, staff_code=d.staff.code, document_type=d.document_type, file_name=d.file_name,
                    content_type=d.content_type, sha256=d.sha256, size=d.size, page_count=d.page_count,
-                   state=d.state, error=d.error, created_at=d.created_at, indexed_at=d.indexed_at)
+                   state=d.state, error=d.error, created_at=d.created_at, indexed_at=d.indexed_at,
+                   withdrawn=d.withdrawn_at is not None)
 
     def to_dict(self) -> dict:
         d = asdict(self)

@@ -1,5 +1,6 @@
 """Hiệu chỉnh tài liệu on the dossier page and the page viewer: đổi loại, chuyển hồ sơ, thu hồi,
-nhận dạng lại, xoay trang; and the "Đã thu hồi" list of the dossier for admins and auditors.
+nhận dạng lại, xoay trang, gộp / tách / sắp xếp lại trang (page references); and the
+"Đã thu hồi" list of the dossier for admins and auditors.
 
 Each POST calls archive.services.document_corrections (scoped, audited, the original never
 touched) as the API and CLI do, then redirects with a one-time message.
@@ -14,7 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from archive.bootstrap import Container
 from archive.errors import InvalidInput, NotFound
-from archive.services import catalogs, document_corrections as dc, documents
+from archive.services import catalogs, document_corrections as dc, documents, page_references as pr
 from archive.services.access import Action, Actor
 from archive.web import security
 from archive.web.deps import ActorDep, ContainerDep, csrf_protect
@@ -95,3 +96,42 @@ async def rotate(code: str, document_id: int, number: int, request: Request, c: 
     rotation = dc.rotate_page(c, actor, document_id, number, turn)
     url = f"/ho-so/{quote(code, safe='')}/tai-lieu/{document_id}?trang={number}"
     return _back(request, url, translator(request)("corr.rotated", n=number, degrees=rotation))
+
+
+def _document_ids(text: str) -> list[int]:
+    parts = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p]
+    if not parts or not all(p.lstrip("#").isdigit() and len(p) <= 12 for p in parts):
+        raise InvalidInput("Hãy ghi số của các tài liệu cần gộp, cách nhau bằng dấu phẩy, ví dụ 12,15.")
+    return [int(p.lstrip("#")) for p in parts]
+
+
+@router.post("/ho-so/{code}/tai-lieu/{document_id}/gop")
+async def merge(code: str, document_id: int, request: Request, c: ContainerDep, actor: ActorDep) -> Response:
+    """Gộp: the documents named are merged into this one (their pages after its own, or in the order given)."""
+    form = await request.form()
+    _check_dossier(c, actor, code, document_id)
+    others = _document_ids(str(form.get("others", "")))
+    order_text = str(form.get("order", "")).strip()
+    order = pr.parse_order(order_text) if order_text else None
+    view = pr.merge(c, actor, [document_id, *others], order)
+    return _back(request, _dossier_url(code), translator(request)("corr.merged", id=view.id, pages=view.page_count))
+
+
+@router.post("/ho-so/{code}/tai-lieu/{document_id}/tach")
+async def split(code: str, document_id: int, request: Request, c: ContainerDep, actor: ActorDep) -> Response:
+    form = await request.form()
+    _check_dossier(c, actor, code, document_id)
+    text = str(form.get("at", "")).strip()
+    if not text.isdigit() or len(text) > 6:
+        raise InvalidInput("Hãy ghi số trang bắt đầu tài liệu mới, ví dụ 3.")
+    first, new = pr.split(c, actor, document_id, int(text))
+    return _back(request, _dossier_url(code), translator(request)("corr.split_done", id=first.id, at=int(text),
+                                                                   new=new.id))
+
+
+@router.post("/ho-so/{code}/tai-lieu/{document_id}/sap-xep")
+async def reorder(code: str, document_id: int, request: Request, c: ContainerDep, actor: ActorDep) -> Response:
+    form = await request.form()
+    _check_dossier(c, actor, code, document_id)
+    view = pr.reorder(c, actor, document_id, pr.parse_order(str(form.get("order", ""))))
+    return _back(request, _dossier_url(code), translator(request)("corr.reordered", id=view.id))

@@ -28,7 +28,7 @@ from archive.web import routes_declarations  # kê khai hồ sơ: own declaratio
 from archive.web import routes_units  # "Đơn vị cũ" of a record whose unit was merged (issue 11)
 from archive.web import routes_ocr_review  # Cần xem lại: amber state with OCR review reasons (issue 11)
 from archive.web import routes_document_corrections  # hiệu chỉnh tài liệu: forms, Đã thu hồi (issue 11)
-from archive.services.page_rotation import page_turn  # xoay trang: the viewer's image URL carries the turn (issue 11)
+from archive.services.page_rotation import image_version, page_turn  # the viewer's image URL: turn, source (issue 11)
 from archive.services.access import Action
 from archive.services.staff_profile import HistoryKind
 from archive.services.views import DocumentView
@@ -112,6 +112,8 @@ def dossier(code: str, request: Request, c: ContainerDep, actor: ActorDep) -> Re
         "histories": histories, "unit_names": unit_names,
         "document_groups": _documents_by_type(c, docs), "document_count": len(docs),
         "may_upload": actor.may_somewhere(Action.UPLOAD), "may_download": actor.may_somewhere(Action.DOWNLOAD),
+        # a merged, split or reordered document's first page may come from elsewhere: its thumbnail URL says so
+        "thumb_versions": {d.id: image_version(c, d.id, 1) for d in docs if d.page_count},
     }
     context.update(fixity_views.dossier_context(c, actor, docs))  # "Kiểm tra tệp": SHA-256 and last check (fixity)
     context.update(retention_views.dossier_context(c, actor, code, docs))  # terms, holds, disposition records
@@ -153,6 +155,7 @@ def page_viewer(code: str, document_id: int, request: Request, c: ContainerDep, 
         "ready": doc.state == DocumentState.INDEXED.value or bool(pages),
         "may_download": actor.may_somewhere(Action.DOWNLOAD),
         "rotation": page_turn(c, document_id, number),  # xoay trang: in the image URL, so a turn is not cached away
+        "image_version": image_version(c, document_id, number),  # gộp/tách/sắp xếp: a moved page is not cached away
     }
     return render(request, "page.html", context, actor=actor)
 

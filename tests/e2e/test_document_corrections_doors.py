@@ -164,3 +164,136 @@ def test_web_forms_correct_from_the_dossier_and_hide_the_withdrawn(container, do
     assert "Hiệu chỉnh tài liệu" not in web_logged_in(app, "tochuc").get("/ho-so/NV001").text
     admin_page = web_logged_in(app, "quantri").get("/ho-so/NV001").text
     assert 'id="withdrawn-documents"' in admin_page and "Bản trùng" in admin_page
+
+
+# --- page references (gộp, tách, sắp xếp lại trang; issue 11) ------------------------------------------------------
+
+P1 = "Quyết định tiếp nhận công chức về công tác tại Sở Nội vụ tỉnh"
+P2 = "Bảng lương kèm theo hệ số phụ cấp chức vụ lãnh đạo năm hai nghìn"
+P3 = "Phiếu đánh giá xếp loại chất lượng viên chức hằng năm của đơn vị"
+
+
+@pytest.fixture
+def paged(container, docs):
+    """Two more documents of NV001 with different pages: a two-page one and a one-page one."""
+    from tests.support.paged_documents import distinct_pages_pdf
+
+    ids = []
+    for name, pages in (("hai-trang.pdf", [[P1], [P2]]), ("mot-trang.pdf", [[P3]])):
+        out = ingest_upload(container, SYSTEM, staff_code="NV001", file_name=name,
+                            stream=io.BytesIO(distinct_pages_pdf(pages)))
+        ids.append(out.document.id)
+    container.queue.drain()
+    return ids
+
+
+def _hits(c, phrase: str) -> list[tuple[int, int]]:
+    return sorted((h.document_id, h.page) for h in search_pages(c, SYSTEM, f'"{phrase}"').hits)
+
+
+def _vietnamese(text: str) -> bool:
+    return any(ch in text for ch in "ạảãáàâăđêôơưếềệổộờợứừ")
+
+
+def test_api_merges_splits_reorders_and_refuses_bad_page_lists_in_vietnamese(container, docs, paged):
+    app = create_app(container=container)
+    archivist, hr, outsider = (logged_in(app, u) for u in ("luutru", "tochuc", "ngoai"))
+    two, one = paged
+    originals = {i: _hash(container, i) for i in (*docs, *paged)}
+
+    for body, status, words in (
+            ({"documents": [two]}, 422, "hai tài liệu"),
+            ({"documents": [two, two]}, 422, "một lần"),
+            ({"documents": [two, one], "order": [1, 2]}, 422, "đúng một lần"),
+            ({"documents": [two, 999_999]}, 404, "Không tìm thấy tài liệu"),
+            ({"documents": "12,15"}, 422, "documents")):
+        r = archivist.post("/api/v1/documents/merge", json=body)
+        assert r.status_code == status and words in r.json()["detail"] and _vietnamese(r.json()["detail"]), r.text
+    assert hr.post("/api/v1/documents/merge", json={"documents": [two, one]}).status_code == 403
+    assert outsider.post("/api/v1/documents/merge", json={"documents": [two, one]}).status_code == 404
+    assert archivist.post(f"/api/v1/documents/{two}/split", json={"at_page": 1}).status_code == 422
+    past = archivist.post(f"/api/v1/documents/{two}/split", json={"at_page": 3})
+    assert past.status_code == 422 and _vietnamese(past.json()["detail"])
+    bad = archivist.post(f"/api/v1/documents/{two}/reorder", json={"order": [1, 1]})
+    assert bad.status_code == 422 and "3,1,2" in bad.json()["detail"]
+    with container.uow() as uow:
+        assert uow.session.get(Document, two).page_count == 2 and uow.session.get(Document, one).withdrawn_at is None
+
+    r = archivist.post("/api/v1/documents/merge", json={"documents": [two, one], "order": [3, 1, 2]})
+    assert r.status_code == 200 and (r.json()["id"], r.json()["page_count"]) == (two, 3)
+    container.queue.drain()
+    assert _hits(container, P3) == [(two, 1)] and _hits(container, P2) == [(two, 3)]
+    gone = archivist.post(f"/api/v1/documents/{one}/split", json={"at_page": 2})
+    assert gone.status_code == 409 and "thu hồi" in gone.json()["detail"]  # merged away: withdrawn
+
+    r = archivist.post(f"/api/v1/documents/{two}/reorder", json={"order": [2, 3, 1]})
+    assert r.status_code == 200
+    container.queue.drain()
+    assert _hits(container, P1) == [(two, 1)] and _hits(container, P3) == [(two, 3)]
+    r = archivist.post(f"/api/v1/documents/{two}/split", json={"at_page": 3})
+    assert r.status_code == 200
+    new = r.json()["new_document"]
+    assert (r.json()["document"]["page_count"], new["page_count"], new["staff_code"]) == (2, 1, "NV001")
+    container.queue.drain()
+    assert _hits(container, P3) == [(new["id"], 1)]
+    kinds = [c["kind"] for c in archivist.get(f"/api/v1/documents/{two}/corrections").json()]
+    assert kinds == ["merge", "reorder", "split"]
+    assert {i: _hash(container, i) for i in originals} == originals
+
+
+def test_cli_merges_splits_reorders_and_exits_non_zero_in_vietnamese(container, docs, paged):
+    env = service_env(container.settings.data_dir)
+    two, one = paged
+    originals = {i: _hash(container, i) for i in paged}
+
+    r = cli(env, "doc", "reorder", str(two), "1,1")
+    assert r.returncode != 0 and "đúng một lần" in r.stderr, r.stdout + r.stderr
+    r = cli(env, "doc", "reorder", str(two), "hai,một")
+    assert r.returncode != 0 and "dấu phẩy" in r.stderr
+    r = cli(env, "doc", "split", str(two), "1")
+    assert r.returncode != 0 and "từ 2 đến 2" in r.stderr
+    r = cli(env, "doc", "merge", str(two))
+    assert r.returncode != 0 and "hai tài liệu" in r.stderr
+    r = cli(env, "doc", "reorder", str(two), "2,1")
+    assert r.returncode == 0 and "Đã sắp xếp lại" in r.stdout, r.stdout + r.stderr
+    r = cli(env, "doc", "merge", str(two), str(one), "--order", "1,3,2")
+    assert r.returncode == 0 and "nay có 3 trang" in r.stdout, r.stdout + r.stderr
+    out = cli_json(env, "doc", "split", str(two), "3", "--json")
+    new = out["new_document"]["id"]
+
+    _run_recorded_jobs(container)
+    assert _hits(container, P2) == [(two, 1)] and _hits(container, P1) == [(new, 1)]
+    assert _hits(container, P3) == [(two, 2)]
+    with container.uow() as uow:
+        actions = [e.action for e in uow.session.scalars(select(AuditEntry).where(AuditEntry.action.like("document.%")))]
+    assert {"document.reorder", "document.merge", "document.merged_into", "document.split"} <= set(actions)
+    assert {i: _hash(container, i) for i in paged} == originals
+
+
+def test_web_forms_merge_split_reorder_from_the_dossier_with_vietnamese_errors(container, docs, paged):
+    two, one = paged
+    app = create_app(container=container)
+    web = web_logged_in(app, "luutru")
+    page = web.get("/ho-so/NV001")
+    assert "Gộp vào tài liệu này" in page.text and "Tách tài liệu" in page.text and "Sắp xếp lại trang" in page.text
+    csrf = csrf_of(page.text)
+    bad = web.post(f"/ho-so/NV001/tai-lieu/{two}/sap-xep", data={"csrf": csrf, "order": "3,1"})
+    assert bad.status_code == 422 and "đúng một lần" in bad.text
+    bad = web.post(f"/ho-so/NV001/tai-lieu/{two}/gop", data={"csrf": csrf, "others": "abc"})
+    assert bad.status_code == 422 and "số của các tài liệu" in bad.text
+    bad = web.post(f"/ho-so/NV001/tai-lieu/{two}/tach", data={"csrf": csrf, "at": "7"})
+    assert bad.status_code == 422 and "từ 2 đến 2" in bad.text
+    r = web.post(f"/ho-so/NV001/tai-lieu/{two}/gop", data={"csrf": csrf, "others": f"{one}", "order": ""},
+                 follow_redirects=False)
+    assert r.status_code == 303
+    shown = web.get("/ho-so/NV001").text
+    assert f"Đã gộp vào tài liệu số {two}" in shown and f'data-document="{one}"' not in shown
+    r = web.post(f"/ho-so/NV001/tai-lieu/{two}/sap-xep", data={"csrf": csrf, "order": "3,2,1"}, follow_redirects=False)
+    assert r.status_code == 303
+    r = web.post(f"/ho-so/NV001/tai-lieu/{two}/tach", data={"csrf": csrf, "at": "3"}, follow_redirects=False)
+    assert r.status_code == 303
+    container.queue.drain()
+    assert _hits(container, P3) == [(two, 1)] and _hits(container, P2) == [(two, 2)]
+    viewer = web.get(f"/ho-so/NV001/tai-lieu/{two}?trang=1")
+    assert 'id="zoom-bar"' in viewer.text and "Vừa chiều rộng" in viewer.text and "viewer.js" in viewer.text
+    assert f"&amp;v={one}-1-0" in viewer.text  # page 1 is shown from the merged-in document's original

@@ -368,3 +368,45 @@ def test_a_document_still_waiting_for_its_text_is_extracted_after_import(source,
     with target.uow() as uow:
         third = uow.session.scalar(select(Document).where(Document.file_name == "Bằng đại học.pdf"))
         assert third.state == "indexed" and "tốt nghiệp" in third.pages[0].text
+
+
+def test_merged_and_split_documents_travel_with_their_page_list(source, target, tmp_path):
+    """Page references (issue 11): a package carries each page's source, the split part's number and the
+    merged-away document's withdrawal, so the imported dossier reads and finds the same pages."""
+    import io
+
+    from archive.services import page_references
+    from archive.services.documents import ingest_upload, page_image
+    from tests.support.paged_documents import distinct_pages_pdf
+
+    three = ingest_upload(source, SYSTEM, staff_code="NV100", file_name="ba-trang.pdf", document_type="khac",
+                          stream=io.BytesIO(distinct_pages_pdf([["Trang một khen thưởng"], ["Trang hai kỷ luật"],
+                                                                ["Trang ba đào tạo bồi dưỡng"]]))).document
+    source.queue.drain()
+    with source.uow() as uow:
+        first, second = uow.session.scalars(select(Document.id).where(Document.id != three.id)
+                                            .order_by(Document.id)).all()
+    page_references.merge(source, SYSTEM, [first, second])
+    _, part = page_references.split(source, SYSTEM, three.id, 3)
+    source.queue.drain()
+
+    bag = export_dossier(source, SYSTEM, "NV100", tmp_path / "bag").path
+    record = DossierRecord.model_validate_json((bag / "data/record.json").read_bytes())
+    by_number = {d.number: d for d in record.documents}
+    assert [p.from_document for p in by_number[1].pages] == [None, 2]  # page 2 of 1 is read from document 2
+    assert by_number[2].withdrawn_at is not None and by_number[4].part == 1
+    import_package(target, SYSTEM, bag)
+    target.queue.drain()
+
+    with source.uow() as ua, target.uow() as ub:
+        def shape(s):
+            docs = s.scalars(select(Document).order_by(Document.id)).all()
+            ids = {d.id: n for n, d in enumerate(docs)}
+            return [(d.sha256, d.part, d.withdrawn_at is not None,
+                     [(p.number, p.text, ids.get(p.source_document_id), p.source_page) for p in d.pages]) for d in docs]
+        assert shape(ua.session) == shape(ub.session)
+        new_first = ub.session.scalars(select(Document.id).order_by(Document.id)).first()
+        old_first = ua.session.scalars(select(Document.id).order_by(Document.id)).first()
+    assert page_image(target, SYSTEM, new_first, 2, width=160) == page_image(source, SYSTEM, old_first, 2, width=160)
+    found = search.search_pages(target, SYSTEM, "đào tạo bồi dưỡng", audited=False)
+    assert [(h.page) for h in found.hits] == [1]  # the split part's one page, found once

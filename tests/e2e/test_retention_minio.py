@@ -220,3 +220,27 @@ def test_disposing_of_one_of_two_documents_with_the_same_bytes_keeps_the_object(
         assert uow.session.get(Document, gone) is None and uow.session.get(Document, kept) is not None
     [record] = disposition.records_of_staff(c, ADMIN_A, code)
     assert not record.object_deleted
+
+
+def test_a_document_merged_into_a_kept_one_is_never_destroyed(c):
+    """Page references (issue 11): b's page now belongs to a kept document, so b's ended term
+    proposes nothing, and an approved proposal made before the merge keeps it."""
+    from archive.services import page_references
+
+    code = _expiring_type(c)
+    kept = upload(c, code, "so_yeu_ly_lich")
+    expired = upload(c, code, "khac")
+    proposal = disposition.propose(c, ADMIN_A)
+    assert [i.document_id for i in proposal.items] == [expired]
+
+    page_references.merge(c, SYSTEM, [kept, expired])
+    c.queue.drain()
+    disposition.approve(c, ADMIN_A, proposal.id, decision_number="11/QĐ-UBND", decision_date=date(2026, 11, 30))
+    disposition.approve(c, ADMIN_B, proposal.id, decision_number="11/QĐ-UBND")
+    c.queue.drain()
+    [item] = disposition.get_proposal(c, ADMIN_A, proposal.id).items
+    assert item.outcome == "referenced"
+    sha = _sha(c, expired)
+    assert c.store.stat(sha).size > 0  # the original page 2 of the kept document is read from
+    assert page_image(c, SYSTEM, kept, 2, width=160)
+    assert disposition.propose(c, ADMIN_A) is None  # and it is never proposed again

@@ -26,6 +26,7 @@ from archive.services.recent_uploads import shown_error
 from archive.services import archival, document_description
 from archive.services.ocr_words import store_page_words  # word boxes of OCR'd pages (consistency check)
 from archive.services.page_rotation import page_rotations, replace_pages  # rotations, "only page N" (corrections)
+from archive.services.page_references import page_sources, read_referenced  # merge/split/reorder (issue 11)
 from archive.services.ocr_review import flag_pages, rule_of  # blank / rotated / unsure pages: Cần xem lại
 from archive.work.contract import Finish, JobInfo, JobKind, Lease, PermanentFailure
 from ingest import ExtractOptions, InvalidUpload, PageText, extract_pages, kind_of_content_type
@@ -44,12 +45,15 @@ class ExtractKind(JobKind):
                 raise PermanentFailure(f"Không tìm thấy tài liệu số {doc_id}.")
             sha256, content_type = doc.sha256, doc.content_type
             rotations = page_rotations(uow.session, doc_id)
+            sources = page_sources(uow.session, doc_id)  # merged / split / reordered: pages read from their sources
         only = tuple(int(n) for n in job.payload.get("only_pages", ()))  # a rotated page: OCR it alone
         s = ctx.settings
         opts = ExtractOptions(lang=s.ocr_language, dpi=s.ocr_dpi, text_layer_min_chars=s.text_layer_min_chars,
                               max_pages=s.max_pages, max_image_pixels=s.max_image_pixels,
                               max_stream_bytes=s.max_stream_bytes, text_layer=s.archival_copies,
                               tmp_dir=s.tmp_dir, rotations=rotations, only_pages=only, review=rule_of(s))
+        if sources is not None:
+            return self._run_referenced(ctx, doc_id, sources, opts, only, lease)
         pages: list[PageText] = []
         try:
             kind = kind_of_content_type(content_type)
@@ -77,6 +81,25 @@ class ExtractKind(JobKind):
                 store_words(session)
             if prefill:
                 doc.description = document_description.merge_prefill(doc.description or {}, prefill)
+
+        return Finish(apply=apply, result={"pages": len(pages)}, wake=(INDEX_KIND,))
+
+    @staticmethod
+    def _run_referenced(ctx: Context, doc_id: int, sources: list, opts: ExtractOptions, only: tuple[int, ...],
+                        lease: Lease) -> Finish:
+        """A document of page references (issue 11): each page from its original, rows updated in place."""
+        try:
+            pages, appliers = read_referenced(ctx, sources, opts, only, lease.renew)
+        except InvalidUpload as exc:
+            raise PermanentFailure(str(exc)) from exc
+
+        def apply(session: Session) -> None:
+            replace_pages(session, doc_id, pages, (), tuple(p.number for p in pages) or (0,))  # refs, turns kept
+            flag_pages(session, doc_id, pages, opts.review)
+            doc = session.get(Document, doc_id)
+            doc.state, doc.error = DocumentState.INDEXING.value, None
+            for write in appliers:
+                write(session)
 
         return Finish(apply=apply, result={"pages": len(pages)}, wake=(INDEX_KIND,))
 
