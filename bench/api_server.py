@@ -70,7 +70,8 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 
     raise RuntimeError(f"{url} did not answer within {timeout:g} s:\n{log.read_text(errors='replace')[-3000:]}")
 
 
-def _stop(proc: subprocess.Popen, timeout: float = 30) -> None:
+def stop_group(proc: subprocess.Popen, timeout: float = 30) -> None:
+    """SIGTERM the process group, SIGKILL it after `timeout` seconds."""
     try:
         os.killpg(proc.pid, signal.SIGTERM)
     except ProcessLookupError:
@@ -106,7 +107,7 @@ def api_server(data_dir: Path, **settings: object) -> Iterator[ApiServer]:
         _wait_healthy(f"{base}/health", proc, log)
         yield ApiServer(base_url=base, token=token, pid=proc.pid, data_dir=data_dir, log=log)
     finally:
-        _stop(proc)
+        stop_group(proc)
 
 
 def proc_status_kib(pid: int, field: str) -> int:

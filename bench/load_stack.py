@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import secrets
 import shlex
-import signal
 import subprocess
 import sys
 import time
@@ -26,7 +25,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.api_server import archive_cli, server_env
+from bench.api_server import archive_cli, server_env, stop_group
 from scripts.engines.common import free_port
 
 ENGINES = "pg,redis,es,s3"
@@ -260,7 +259,7 @@ def serve(env: dict[str, str], logs: Path, *, ocr_workers: int = 1) -> Iterator[
         yield Processes(base_url=base, procs=procs, logs=logs)
     finally:
         for p in procs.values():
-            _stop(p)
+            stop_group(p)
 
 
 def _wait_healthy(url: str, procs: dict[str, subprocess.Popen], logs: Path, timeout: float = 180) -> None:
@@ -276,15 +275,3 @@ def _wait_healthy(url: str, procs: dict[str, subprocess.Popen], logs: Path, time
             pass
         time.sleep(0.5)
     raise RuntimeError(f"{url} not healthy after {timeout:.0f} s; see {logs}")
-
-
-def _stop(proc: subprocess.Popen, timeout: float = 30) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    try:
-        proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()

@@ -20,7 +20,7 @@ from __future__ import annotations
 import io
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO, Mapping
 from xml.sax.saxutils import escape
@@ -81,6 +81,30 @@ class ArchivalResult:
     images: str         # how the page images were carried over, for the record
 
 
+def unturned_geometry(g: PageGeometry, rotation: int) -> PageGeometry:
+    """The frame of a layer read from the page turned `rotation`° clockwise, expressed against the
+    page as scanned (what layer_matrix and _overlay expect)."""
+    r = rotation % 360
+    if r == 0:
+        return g
+    width, height = (g.height, g.width) if r in (90, 270) else (g.width, g.height)
+    return replace(g, width=width, height=height, angle=g.angle - r)
+
+
+def own_rotation(page: pikepdf.Page) -> int:
+    """A PDF page's /Rotate (inherited from its page tree when not on the page), clockwise degrees."""
+    node, hops = page.obj, 0
+    while node is not None and hops < 64:
+        value = node.get("/Rotate")
+        if value is not None:
+            try:
+                return int(value) % 360 // 90 * 90
+            except (TypeError, ValueError):
+                return 0
+        node, hops = node.get("/Parent"), hops + 1
+    return 0
+
+
 def build_archival_pdf(original: Path, kind: str, layers: Mapping[int, TextLayer], meta: ArchivalMetadata,
                        out: BinaryIO, *, default_dpi: float = 300) -> ArchivalResult:
     """Write the PDF/A-2b copy of `original` (kind "pdf" | "jpeg" | "png" | "tiff") to `out`."""
@@ -97,7 +121,11 @@ def build_archival_pdf(original: Path, kind: str, layers: Mapping[int, TextLayer
                 continue
             src = pikepdf.open(io.BytesIO(layer.pdf))
             opened.append(src)
-            _overlay(pdf, pdf.pages[number - 1], src, layer.geometry)
+            page = pdf.pages[number - 1]
+            # the extract job read a PDF page as shown, its own /Rotate applied: the layer's frame is that
+            # turned page's, expressed here against the page as drawn (an image original has none)
+            geometry = unturned_geometry(layer.geometry, own_rotation(page)) if kind == "pdf" else layer.geometry
+            _overlay(pdf, page, src, geometry)
             layered += 1
         _write_pdfa(pdf, meta, out)
         return ArchivalResult(pages=len(pdf.pages), layered_pages=layered, images=images)

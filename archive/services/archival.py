@@ -2,7 +2,12 @@
 
 The extract job keeps, per OCR'd page, tesseract's text-only PDF (derivative `ocr_layer`,
 params `page=N`) and, per document, the frames those layers were laid out in (`ocr_geometry`,
-params `v=1`, JSON). The archival job turns the original plus those layers plus the document
+params `v=1`, JSON). A page the archivist turned (xoay trang, `pages.rotation` ≠ 0) is read from
+the turned image, so its layer is its own pair of derivatives: `ocr_layer` params
+`page=N;rotation=R` and `ocr_geometry` params `v=1;page=N;rotation=R` (that one page's frame), N the
+page index in the original, R the clockwise turn. The plain `page=N` layers keep meaning the
+unturned reading (one original may be shared by two documents: the same bytes in two dossiers, a
+split part). The archival job turns the original plus those layers plus the document
 description into one PDF/A-2b file: derivative `archival`, params `pdfa-2b`, stored in the
 derivatives namespace under its own SHA-256 and under the original's retention. The
 document's `description["archival"]` says how it went: `ok`, or `khong_chuyen_duoc` with the
@@ -20,20 +25,20 @@ from __future__ import annotations
 import io
 import json
 import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable, Iterator
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from archive.context import Context
-from archive.errors import NotFound
+from archive.domain import DocumentState
+from archive.errors import Conflict, NotFound
 from archive.models import Derivative, Document
 from archive.services import audit
 from archive.services.access import Action, Actor
 from archive.services.documents import visible_document
-from archive.services.page_rotation import archival_blocker  # page references, turned pages (issue 11)
 from ingest import kind_of_content_type
 from ingest.ocr import PageGeometry
 from ingest.pdfa import ArchivalMetadata, NotConvertible, TextLayer, build_archival_pdf
@@ -46,6 +51,8 @@ OCR_LAYER = "ocr_layer"
 OCR_GEOMETRY = "ocr_geometry"
 GEOMETRY_PARAMS = "v=1"
 PDF = "application/pdf"
+
+_READING = (DocumentState.QUEUED.value, DocumentState.PROCESSING.value)
 
 STATE_OK = "ok"
 STATE_NOT_CONVERTIBLE = "khong_chuyen_duoc"
@@ -89,17 +96,20 @@ def _upsert(session: Session, *, kind: str, source: str, params: str, info: Obje
         row.sha256, row.size, row.content_type = info.key, info.size, content_type
 
 
-def store_text_layers(c: Context, source_sha256: str,
-                      layers: list[tuple[int, bytes, PageGeometry]]) -> Callable[[Session], None]:
+def store_text_layers(c: Context, source_sha256: str, layers: list[tuple[int, bytes, PageGeometry]],
+                      keep: tuple[int, ...] = ()) -> Callable[[Session], None]:
     """Put each page's text layer and the document's geometry in the store; return their row writes.
 
-    Objects are content-addressed (a second put is a no-op), so this is safe to repeat; the
-    rows are written by the returned function inside the extract job's finishing transaction.
+    `keep`: pages this run did not read unturned (turned pages) whose earlier unturned layer stays
+    (another document sharing the original may still use it). Objects are content-addressed (a
+    second put is a no-op), so this is safe to repeat; the rows are written by the returned
+    function inside the extract job's finishing transaction.
     """
     stored: list[tuple[str, ObjectInfo, str]] = []
     for number, pdf, _g in layers:
         stored.append((f"page={number}", c.derivatives.put_stream(io.BytesIO(pdf), content_type=PDF), PDF))
-    geometry = {str(n): asdict(g) for n, _pdf, g in layers}
+    geometry = _kept_geometry(c, source_sha256, keep) if keep else {}
+    geometry.update({str(n): asdict(g) for n, _pdf, g in layers})
     blob = json.dumps(geometry, sort_keys=True).encode()
     stored_geometry = c.derivatives.put_stream(io.BytesIO(blob), content_type="application/json")
 
@@ -112,24 +122,94 @@ def store_text_layers(c: Context, source_sha256: str,
     return apply
 
 
+def _kept_geometry(c: Context, source_sha256: str, keep: tuple[int, ...]) -> dict:
+    """The stored unturned frames of pages `keep` ({} when there are none or they were lost)."""
+    with c.uow() as uow:
+        row = uow.session.scalar(select(Derivative).where(
+            Derivative.source_sha256 == source_sha256, Derivative.kind == OCR_GEOMETRY,
+            Derivative.params == GEOMETRY_PARAMS))
+        key = row.sha256 if row is not None else None
+    if key is None:
+        return {}
+    try:
+        old = json.loads(_read(c, key))
+    except ObjectNotFound:
+        return {}
+    return {str(n): old[str(n)] for n in keep if str(n) in old}
+
+
+def _turned_params(page: int, rotation: int) -> tuple[str, str]:
+    """(ocr_layer params, ocr_geometry params) of the layer read from page `page` turned `rotation`° clockwise."""
+    return f"page={page};rotation={rotation}", f"{GEOMETRY_PARAMS};page={page};rotation={rotation}"
+
+
+def store_turned_layers(c: Context, source_sha256: str,
+                        layers: list[tuple[int, int, bytes, PageGeometry]]) -> Callable[[Session], None] | None:
+    """Put the text layers of turned readings — (page index in the original, clockwise turn, layer PDF,
+    geometry of the turned image) — in the store; return their row writes (None when there are none).
+
+    Each turned reading is one layer and one geometry object of its own, so a partial run (one page
+    turned and read again) or a referenced page never rewrites the other pages' layers."""
+    stored: list[tuple[str, ObjectInfo, str, ObjectInfo]] = []
+    for page, rotation, pdf, g in layers:
+        if rotation % 360 == 0:
+            continue
+        layer_params, geometry_params = _turned_params(page, rotation % 360)
+        layer = c.derivatives.put_stream(io.BytesIO(pdf), content_type=PDF)
+        blob = json.dumps(asdict(g), sort_keys=True).encode()
+        geometry = c.derivatives.put_stream(io.BytesIO(blob), content_type="application/json")
+        stored.append((layer_params, layer, geometry_params, geometry))
+    if not stored:
+        return None
+
+    def apply(session: Session) -> None:
+        for layer_params, layer, geometry_params, geometry in stored:
+            _upsert(session, kind=OCR_LAYER, source=source_sha256, params=layer_params, info=layer, content_type=PDF)
+            _upsert(session, kind=OCR_GEOMETRY, source=source_sha256, params=geometry_params, info=geometry,
+                    content_type="application/json")
+
+    return apply
+
+
+def load_turned_layer(c: Context, session: Session, source_sha256: str, page: int,
+                      rotation: int) -> TextLayer | None:
+    """The text layer read from page `page` of the original turned `rotation`° clockwise, or None.
+
+    Its geometry is that of the turned image (archive.services.archival_pages re-expresses it)."""
+    layer_params, geometry_params = _turned_params(page, rotation % 360)
+    rows = {(r.kind, r.params): r for r in session.scalars(select(Derivative).where(
+        Derivative.source_sha256 == source_sha256,
+        ((Derivative.kind == OCR_LAYER) & (Derivative.params == layer_params))
+        | ((Derivative.kind == OCR_GEOMETRY) & (Derivative.params == geometry_params))))}
+    layer, geometry = rows.get((OCR_LAYER, layer_params)), rows.get((OCR_GEOMETRY, geometry_params))
+    if layer is None or geometry is None:
+        return None
+    try:
+        return TextLayer(page, _read(c, layer.sha256), PageGeometry(**json.loads(_read(c, geometry.sha256))))
+    except ObjectNotFound:
+        return None  # lost: reading the page again makes it again
+
+
 def _read(c: Context, key: str) -> bytes:
     with c.derivatives.open(key) as fh:
         return fh.read()
 
 
 def load_text_layers(c: Context, session: Session, source_sha256: str) -> dict[int, TextLayer] | None:
-    """The stored layers by page, or None when the document has none (OCR'd before they were kept)."""
+    """The stored layers of the unturned reading by page, or None when the document has none (OCR'd
+    before they were kept). Turned readings (`page=N;rotation=R`) are left out: load_turned_layer."""
     rows = session.scalars(select(Derivative).where(
         Derivative.source_sha256 == source_sha256, Derivative.kind.in_((OCR_LAYER, OCR_GEOMETRY)))).all()
-    geometry_row = next((r for r in rows if r.kind == OCR_GEOMETRY), None)
+    geometry_row = next((r for r in rows if r.kind == OCR_GEOMETRY and r.params == GEOMETRY_PARAMS), None)
     if geometry_row is None:
         return None
     try:
         geometry = json.loads(_read(c, geometry_row.sha256))
         out: dict[int, TextLayer] = {}
         for r in rows:
-            if r.kind == OCR_LAYER and r.params.startswith("page="):
-                n = int(r.params.removeprefix("page="))
+            number = r.params.removeprefix("page=")
+            if r.kind == OCR_LAYER and r.params.startswith("page=") and number.isdigit():
+                n = int(number)
                 if str(n) in geometry:
                     out[n] = TextLayer(n, _read(c, r.sha256), PageGeometry(**geometry[str(n)]))
     except ObjectNotFound:
@@ -154,17 +234,25 @@ def make_archival_copy(c: Context, document_id: int) -> MadeCopy:
         if doc is None:
             raise NotFound(f"Không tìm thấy tài liệu số {document_id}.")
         sha256, content_type, file_name = doc.sha256, doc.content_type, doc.file_name
-        from archive.services.document_description import fields_of, shown  # (it imports this module)
+        from archive.services.document_description import (  # (it imports this module)
+            fields_of,
+            shown,
+        )
         fields = shown(fields_of(doc.description))
         ocr_pages = [p.number for p in doc.pages if p.source == "ocr"]
         layers = load_text_layers(c, s, sha256)
-        blocked = archival_blocker(s, document_id)  # turned pages (issue 11): no copy rather than a wrong one
-        from archive.services.page_references import page_sources  # (it imports the document services)
+        from archive.services.page_references import (  # (imports documents)
+            PageSource,
+            page_sources,
+        )
         page_list = page_sources(s, document_id)  # merged / split / reordered: None = the original as it is
-    if blocked:
-        return MadeCopy(ArchivalState(STATE_NOT_CONVERTIBLE, reason=blocked), None)
+        if page_list is None and any(p.rotation for p in doc.pages):  # turned pages (issue 11): page by page
+            page_list = [PageSource(p.number, document_id, sha256, content_type, p.number, p.rotation or 0)
+                         for p in sorted(doc.pages, key=lambda p: p.number)]
     if page_list is not None:
-        from archive.services.archival_pages import make_page_list_copy  # (it imports this module)
+        from archive.services.archival_pages import (
+            make_page_list_copy,  # (it imports this module)
+        )
         return make_page_list_copy(c, page_list, ocr_pages, ArchivalMetadata(
             title=fields.get("trich_yeu") or file_name, fields=fields, language=_language(fields.get("ngon_ngu", ""))))
     if layers is None:
@@ -240,9 +328,12 @@ def open_archival_copy(c: Context, actor: Actor, document_id: int) -> tuple[str,
         state = state_of(doc)
         row = s.scalar(select(Derivative).where(Derivative.kind == ARCHIVAL, Derivative.source_sha256 == doc.sha256,
                                                 Derivative.params == archival_params(doc)))
-        if row is None or archival_blocker(s, document_id):  # turned pages: the old copy no longer matches
+        if row is None or state.state != STATE_OK:  # the last attempt failed: the older copy no longer matches
             raise NotFound(state.reason if state.state == STATE_NOT_CONVERTIBLE
                            else f"Tài liệu số {document_id} chưa có bản lưu trữ PDF/A.")
+        if doc.state in _READING:  # a page turned or the document OCR'd again: the copy is being remade
+            raise Conflict(f"Tài liệu số {document_id} đang được nhận dạng lại; bản lưu trữ PDF/A sẽ được lập lại "
+                           "sau khi xong, hãy thử lại sau.")
         audit.append(s, actor=actor.name, ip=actor.ip, action="document.archival_download", target_type="document",
                      target_id=document_id, details={"staff": doc.staff.code, "sha256": row.sha256})
         uow.commit()

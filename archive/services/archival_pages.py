@@ -1,7 +1,10 @@
 """The archival copy (bản lưu trữ PDF/A-2b) of a document that is a list of page references —
 merged, split or reordered (issue 11): its pages taken in order from their originals, each with
 the OCR text layer the extract job kept for that original's page (derivatives keyed by the
-original and its page number, so a moved page's layer moves with it, never OCR'd again).
+original and its page number, so a moved page's layer moves with it, never OCR'd again). A turned
+page (xoay trang) takes the layer read from the turned image (`page=N;rotation=R`): the page is
+carried as scanned and shown upright with /Rotate, the layer re-expressed against it
+(ingest.pdfa_pages). A document of its own pages with a turned one comes here too.
 
 Called by archive.services.archival.make_archival_copy; no database writes (the caller records).
 """
@@ -26,11 +29,15 @@ def make_page_list_copy(c: Context, pages: list[PageSource], ocr_pages: list[int
     were OCR'd (each needs its text layer)."""
     with c.uow() as uow:
         by_original = {p.sha256: archival.load_text_layers(c, uow.session, p.sha256) for p in pages}
+        turned = {(p.sha256, p.page, p.rotation % 360): archival.load_turned_layer(c, uow.session, p.sha256, p.page,
+                                                                              p.rotation)
+                  for p in pages if p.rotation % 360}
     layers = {}
     for p in pages:
-        layer = (by_original[p.sha256] or {}).get(p.page)
+        rotation = p.rotation % 360
+        layer = turned.get((p.sha256, p.page, rotation)) if rotation else (by_original[p.sha256] or {}).get(p.page)
         if layer is not None:
-            layers[(p.sha256, p.page)] = layer
+            layers[(p.sha256, p.page, rotation)] = layer
         elif p.number in ocr_pages:
             return archival.MadeCopy(archival.ArchivalState(archival.STATE_NEEDS_REEXTRACT, reason=(
                 f"Thiếu lớp chữ OCR của trang {p.number}; cần trích xuất lại tài liệu.")), None)
@@ -43,7 +50,7 @@ def make_page_list_copy(c: Context, pages: list[PageSource], ocr_pages: list[int
         out = stack.enter_context(tempfile.NamedTemporaryFile(dir=tmp_dir, prefix=owned_prefix("pdfa-"),
                                                               suffix=".pdf"))
         try:
-            result = build_archival_pdf_from_pages(originals, [(p.sha256, p.page) for p in pages], layers, meta,
+            result = build_archival_pdf_from_pages(originals, [(p.sha256, p.page, p.rotation % 360) for p in pages], layers, meta,
                                                    out, default_dpi=c.settings.ocr_dpi)
         except NotConvertible as exc:
             return archival.MadeCopy(archival.ArchivalState(archival.STATE_NOT_CONVERTIBLE, reason=str(exc)), None)

@@ -99,8 +99,8 @@ def _write(s: Session, doc: Document, refs: list[PageRef]) -> None:
 
 
 def _archival_again(c: Context, s: Session, docs: Iterable[Document]) -> list[tuple[int, str]]:
-    """Record the archival job again: its copy is of the original, and says so when that is no longer
-    the document's pages (archive.services.page_rotation.archival_blocker)."""
+    """Record the archival job again: the copy follows the document's page list (original, page,
+    rotation: archive.services.archival_pages)."""
     if not c.settings.archival_copies:
         return []
     return [(jobs.enqueue(s, ARCHIVAL_JOB, target_type="document", target_id=d.id).id, ARCHIVAL_JOB) for d in docs]
@@ -292,8 +292,10 @@ def read_referenced(c: Context, sources: list[PageSource], opts: ExtractOptions,
                     renew: Callable[[], None]) -> tuple[list[PageText], list[Applier]]:
     """The extract job for a document of page references: each page read from its own original
     (page index, rotation), numbered as the document's pages. Word boxes are stored under the
-    original they were read from, keyed by its page. The archival text layers are not rewritten:
-    an original's geometry is one object for all its pages, and a part read here is not all of them."""
+    original they were read from, keyed by its page. The plain archival text layers are not
+    rewritten (an original's geometry is one object for all its pages, and a part read here is not
+    all of them); a turned page's layer is its own derivative (`page=N;rotation=R`), stored here."""
+    from archive.services.archival import store_turned_layers  # (it imports documents)
     from archive.services.ocr_words import store_page_words
 
     pages: list[PageText] = []
@@ -309,6 +311,12 @@ def read_referenced(c: Context, sources: list[PageSource], opts: ExtractOptions,
         words = store_page_words(c, sha256, read)
         if words is not None:
             appliers.append(words)
+        turns = {p.page: p.rotation % 360 for p in group if p.rotation % 360}
+        turned = store_turned_layers(c, sha256, [(p.number, turns[p.number], p.layer_pdf, p.geometry) for p in read
+                                                 if p.layer_pdf and p.geometry and p.number in turns]) \
+            if c.settings.archival_copies else None
+        if turned is not None:
+            appliers.append(turned)
         pages.extend(renumbered(read, group))
     return sorted(pages, key=lambda p: p.number), appliers
 

@@ -87,15 +87,3 @@ def image_version(c: Context, document_id: int, page: int) -> str:
     if src is None:
         return ""
     return f"{(row[0] if row else None) or document_id}-{src[2]}-{src[3]}"
-
-
-def archival_blocker(session: Session, document_id: int) -> str | None:
-    """Why no archival copy (bản lưu trữ PDF/A) can be made of the document's pages now, or None.
-
-    A turned page's OCR text layer was read from the turned image, while the copy carries the
-    page as scanned: laid over it, the layer would not match the ink, so no copy is made rather
-    than a wrong one (merged, split and reordered pages are copied from their originals:
-    archive.services.archival_pages)."""
-    if session.scalar(select(Page.id).where(Page.document_id == document_id, Page.rotation != 0).limit(1)):
-        return "Tài liệu có trang đã được xoay; bản lưu trữ PDF/A cũ không còn khớp và chưa lập lại được."
-    return None

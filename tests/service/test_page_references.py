@@ -359,17 +359,24 @@ def test_archival_copy_follows_the_merged_split_and_reordered_page_list(office):
     assert [P1 in t for t in _copy_pages(office, a.id)] == [True, False]
 
 
-def test_a_turned_page_leaves_no_stale_archival_copy(office):
+def test_a_turned_page_remakes_the_archival_copy_shown_upright(office):
+    import pikepdf
+
     from archive.services import archival
 
     doc = _upload(office, distinct_pages_pdf([[P1], [P2]]), "xoay.pdf")
-    assert archival.archival_state(office, SYSTEM, doc.id).state == archival.STATE_OK
+    before = archival.archival_state(office, SYSTEM, doc.id)
+    assert before.state == archival.STATE_OK
     dc.rotate_page(office, SYSTEM, doc.id, 2, 90)
     office.queue.drain()
     state = archival.archival_state(office, SYSTEM, doc.id)
-    assert state.state == archival.STATE_NOT_CONVERTIBLE and "xoay" in state.reason
-    with pytest.raises(NotFound):  # the copy made before the turn is not served as this document's
-        archival.open_archival_copy(office, SYSTEM, doc.id)
+    assert (state.state, state.pages) == (archival.STATE_OK, 2) and state.sha256 != before.sha256
+    _name, _size, chunks = archival.open_archival_copy(office, SYSTEM, doc.id)
+    with pikepdf.open(io.BytesIO(b"".join(chunks))) as pdf:
+        assert [int(p.obj.get("/Rotate", 0)) for p in pdf.pages] == [0, 90]  # page 2 shown upright, scan untouched
+    texts = _copy_pages(office, doc.id)
+    assert P1 in texts[0] and P2 in texts[1]
+    assert _stored_hash(office, doc.sha256) == doc.sha256
 
 
 def test_an_original_merged_into_another_document_is_kept_as_long_as_that_document(office):

@@ -6,7 +6,9 @@ and its pages, which are replaced, never appended, so a re-run after a crash can
 them. Reads the original through the object store into a temp file (removed in every case),
 renews the lease after each page, and wakes the index consumer when done.
 With `archival_copies` on, the same tesseract run also gives each OCR'd page's invisible text
-layer: stored as `ocr_layer` derivatives (plus the deskew geometry) for the `archival` follow-up,
+layer: stored as `ocr_layer` derivatives (plus the deskew geometry) for the `archival` follow-up —
+a full run's plain layers for its unturned pages, and on every run (full, one page, by reference)
+each turned page's own layer (`page=N;rotation=R`, services/archival.py) —
 and the TT 05/2025 fields the OCR reads unambiguously (số/ký hiệu, ngày) prefill the empty ones.
 Each OCR'd page's words with their boxes (the same run) are stored as an `ocr_words` derivative
 (services/ocr_words.py) for the paper-vs-record check (`consistency` follow-up) and OCR review.
@@ -63,8 +65,14 @@ class ExtractKind(JobKind):
                     lease.renew()
         except InvalidUpload as exc:
             raise PermanentFailure(str(exc)) from exc
-        layers = [(p.number, p.layer_pdf, p.geometry) for p in pages if p.layer_pdf and p.geometry]
-        store_layers = archival.store_text_layers(ctx, sha256, layers) if s.archival_copies and not only else None
+        turns = dict(rotations)
+        layers = [(p.number, p.layer_pdf, p.geometry) for p in pages
+                  if p.layer_pdf and p.geometry and not turns.get(p.number)]
+        store_layers = archival.store_text_layers(ctx, sha256, layers, tuple(n for n, r in rotations if r)) \
+            if s.archival_copies and not only else None
+        store_turned = archival.store_turned_layers(ctx, sha256, [
+            (p.number, turns[p.number], p.layer_pdf, p.geometry) for p in pages
+            if p.layer_pdf and p.geometry and turns.get(p.number)]) if s.archival_copies else None
         prefill = None if only else document_description.prefill_from_text("\n".join(p.text for p in pages[:2]))
         store_words = store_page_words(ctx, sha256, pages)
 
@@ -77,6 +85,8 @@ class ExtractKind(JobKind):
                 doc.page_count = len(pages)
             if store_layers is not None:
                 store_layers(session)
+            if store_turned is not None:
+                store_turned(session)
             if store_words is not None:
                 store_words(session)
             if prefill:
