@@ -22,7 +22,7 @@ from archive.api import routes_units  # units renamed, moved, merged, dissolved,
 from archive.api import routes_metrics  # /metrics for Prometheus, off by default (issue 20)
 from archive.api import routes_ocr_review  # Cần xem lại: OCR pages needing a person, mark reviewed (issue 11)
 from archive.api import routes_document_corrections  # retype, move, withdraw, re-OCR, rotate (issue 11)
-from archive.api.deps import RequestGuard
+from archive.api.deps import BOUNDED_PATHS, RequestGuard
 from archive.api.errors import install_error_handlers
 
 
@@ -31,22 +31,22 @@ def install_api(app: FastAPI) -> None:
     app.add_middleware(RequestGuard)  # authenticates and sizes /api/v1 requests before their body is read
     for router in (routes_health.router, routes_accounts.router, routes_staff.router, routes_documents.router,
                    routes_audit.router, routes_staff_list.router):
-        app.include_router(router, prefix="/api/v1")
-    app.include_router(routes_retention.router, prefix="/api/v1")
-    app.include_router(routes_fixity.router, prefix="/api/v1")
-    app.include_router(routes_dossier_package.router, prefix="/api/v1")
-    app.include_router(routes_rules.router, prefix="/api/v1")
-    app.include_router(routes_deadlines.router, prefix="/api/v1")
-    app.include_router(routes_notifications.router, prefix="/api/v1")
-    app.include_router(routes_reports.router, prefix="/api/v1")
-    app.include_router(routes_archival.router, prefix="/api/v1")
-    app.include_router(routes_inventory.router, prefix="/api/v1")  # completeness, paper inventory, labels, loans
-    app.include_router(routes_campaigns.router, prefix="/api/v1")  # sampling audits, log-review alerts
-    app.include_router(routes_staff_import.router, prefix="/api/v1")  # Excel import of staff records (issue 16)
-    app.include_router(routes_batches.router, prefix="/api/v1")  # intake batches, cover sheets (issue 16)
-    app.include_router(routes_consistency.router, prefix="/api/v1")  # paper vs record (issue 15)
-    app.include_router(routes_declarations.router, prefix="/api/v1")  # declarations, signatures (issue 18)
-    app.include_router(routes_units.router, prefix="/api/v1")  # tổ chức lại đơn vị (issue 11)
-    app.include_router(routes_ocr_review.router, prefix="/api/v1")  # OCR review list, mark reviewed (issue 11)
-    app.include_router(routes_document_corrections.router, prefix="/api/v1")  # document corrections (issue 11)
+        app.include_router(router, prefix="/api/v1", dependencies=BOUNDED_PATHS)
+    app.include_router(routes_retention.router, prefix="/api/v1", dependencies=BOUNDED_PATHS)
+    app.include_router(routes_fixity.router, prefix="/api/v1", dependencies=BOUNDED_PATHS)
+    app.include_router(routes_dossier_package.router, prefix="/api/v1", dependencies=BOUNDED_PATHS)
+    app.include_router(routes_rules.router, prefix="/api/v1", dependencies=BOUNDED_PATHS)
+    app.include_router(routes_deadlines.router, prefix="/api/v1", dependencies=BOUNDED_PATHS)
+    app.include_router(routes_notifications.router, prefix="/api/v1", dependencies=BOUNDED_PATHS)
+    app.include_router(routes_reports.router, prefix="/api/v1", dependencies=BOUNDED_PATHS)
+    app.include_router(routes_archival.router, prefix="/api/v1", dependencies=BOUNDED_PATHS)
+    app.include_router(routes_inventory.router, prefix="/api/v1", dependencies=BOUNDED_PATHS)  # completeness, paper inventory, labels, loans
+    app.include_router(routes_campaigns.router, prefix="/api/v1", dependencies=BOUNDED_PATHS)  # sampling audits, log-review alerts
+    app.include_router(routes_staff_import.router, prefix="/api/v1", dependencies=BOUNDED_PATHS)  # Excel import of staff records (issue 16)
+    app.include_router(routes_batches.router, prefix="/api/v1", dependencies=BOUNDED_PATHS)  # intake batches, cover sheets (issue 16)
+    app.include_router(routes_consistency.router, prefix="/api/v1", dependencies=BOUNDED_PATHS)  # paper vs record (issue 15)
+    app.include_router(routes_declarations.router, prefix="/api/v1", dependencies=BOUNDED_PATHS)  # declarations, signatures (issue 18)
+    app.include_router(routes_units.router, prefix="/api/v1", dependencies=BOUNDED_PATHS)  # tổ chức lại đơn vị (issue 11)
+    app.include_router(routes_ocr_review.router, prefix="/api/v1", dependencies=BOUNDED_PATHS)  # OCR review list, mark reviewed (issue 11)
+    app.include_router(routes_document_corrections.router, prefix="/api/v1", dependencies=BOUNDED_PATHS)  # document corrections (issue 11)
     routes_metrics.install_metrics(app, app.state.container)  # /metrics + HTTP instrumentation when enabled (issue 20)

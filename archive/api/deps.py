@@ -23,7 +23,7 @@ from starlette.types import Scope, Send
 from archive import error_table
 from archive.body_guard import FORM_SLACK, BodyGuard, actor_checked
 from archive.bootstrap import Container
-from archive.errors import Unauthenticated
+from archive.errors import NotFound, Unauthenticated
 from archive.request_info import client_ip
 from archive.services.access import Actor
 from archive.services.accounts import authenticate
@@ -85,3 +85,25 @@ async def _answer(send: Send, status: int, exc: Exception) -> None:
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
                             (b"connection", b"close")]})
     await send({"type": "http.response.body", "body": body})
+
+
+# Row ids are PostgreSQL INTEGERs (and SQLite's 64-bit ones): a number past them names no row.
+_ROW_ID_LIMIT = 2**31
+_INTEGER = re.compile(r"-?\d+")
+
+
+def bounded_path_numbers(request: Request) -> None:
+    """Every int path parameter (…/{id}, …/pages/{n}) within 1 … 2**31 − 1, or 404.
+
+    Without it a huge number reaches the database driver and answers 500 (SQLite: "Python int
+    too large", PostgreSQL: out of range); one rule for every route instead of a check per service.
+    """
+    route = request.scope.get("route")
+    for param in getattr(getattr(route, "dependant", None), "path_params", ()):
+        value = request.path_params.get(param.name)
+        if param.field_info.annotation is int and isinstance(value, str) and _INTEGER.fullmatch(value) \
+                and not 0 < int(value) < _ROW_ID_LIMIT:
+            raise NotFound("Không tìm thấy mục có số này.")
+
+
+BOUNDED_PATHS = [Depends(bounded_path_numbers)]

@@ -116,3 +116,20 @@ def test_the_service_still_answers_after_the_fuzz_run(fuzz_site):
     assert client.get("/api/v1/health").status_code in (200, 503)  # 503 only names a part that is down
     assert client.get("/api/v1/staff/NV001").status_code == 200
     assert client.get("/api/v1/search", params={"q": "nang luong"}).json()["total"] >= 0
+
+
+
+def test_a_number_past_any_row_in_any_path_is_404_not_a_server_error(fuzz_site):
+    """Every int path parameter is bounded in one place (archive.api.deps.bounded_path_numbers)."""
+    from fastapi.testclient import TestClient
+
+    app, token = fuzz_site
+    client = TestClient(app, headers={"Authorization": token})
+    huge = str(2**70)
+    for path in (f"/api/v1/campaigns/{huge}/report", f"/api/v1/documents/{huge}", f"/api/v1/documents/-{huge}",
+                 "/api/v1/documents/0"):
+        r = client.get(path)
+        assert r.status_code == 404, (path, r.status_code, r.text)
+        assert r.json()["detail"] == "Không tìm thấy mục có số này."
+    assert client.get("/api/v1/documents/abc").status_code == 422  # not a number: validation as before
+    assert client.get("/api/v1/documents/1").status_code == 200  # a real row still answers

@@ -8,7 +8,7 @@ from search.plan import (
     CODE_BOOST, MAX_TYPO_WORDS, NAME_PHRASE_BOOST, TYPO_WEIGHT, Boost, FieldMatch, SortKey, close_edits, plan_people,
     plan_search, typo_edits,
 )
-from search.port import Matching, SearchError, SearchQuery
+from search.port import PAGES_PER_PERSON, Matching, SearchError, SearchQuery
 
 
 def test_a_page_search_sees_pages_and_a_people_search_records_and_pages() -> None:
@@ -20,7 +20,7 @@ def test_a_page_search_sees_pages_and_a_people_search_records_and_pages() -> Non
 def test_no_words_and_no_page_filter_asks_the_records_alone() -> None:
     assert plan_people(SearchQuery("", filters={"status": ("tu_tran",)})).records_only
     by_type = plan_people(SearchQuery("", filters={"document_type": ("giay_chung_tu",)}))
-    assert not by_type.records_only and by_type.pages_per_person == 3
+    assert not by_type.records_only and by_type.pages_per_person == PAGES_PER_PERSON == 2
     with pytest.raises(SearchError):
         plan_people(SearchQuery("", filters={"document_type": ("x",)}), records_only=True)
 
