@@ -1,5 +1,10 @@
 """`archive serve`: the API, the OCR workers, the single index consumer and the scheduler as child
-processes of one supervisor. Ctrl-C (or SIGTERM) stops them all; if one dies, all stop.
+processes of one supervisor. Ctrl-C (or SIGTERM) stops them all.
+
+A child that dies is started again: the job table is the durable truth (the sweeper sends
+again whatever the dead process held), so one crashed worker must not take the whole archive
+down with it. A child that keeps dying — more than RESTART_LIMIT times within
+RESTART_WINDOW_SECONDS, a broken setting rather than bad luck — stops everything, with a message.
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections import deque
 from pathlib import Path
 
 from archive.settings import Settings
@@ -54,6 +60,19 @@ def _stop(procs: dict[str, subprocess.Popen], grace: float = 15.0) -> None:
             p.wait()
 
 
+RESTART_LIMIT = 5
+RESTART_WINDOW_SECONDS = 60.0
+
+
+def keeps_dying(deaths: deque[float], now: float, *, limit: int = RESTART_LIMIT,
+                window: float = RESTART_WINDOW_SECONDS) -> bool:
+    """Record a death at `now`; true when more than `limit` fell within the last `window` seconds."""
+    deaths.append(now)
+    while deaths and now - deaths[0] > window:
+        deaths.popleft()
+    return len(deaths) > limit
+
+
 def run_all(settings: Settings, *, host: str, port: int, ocr_workers: int) -> int:
     env = dict(os.environ, ARCHIVE_DATA_DIR=str(settings.data_dir), OMP_THREAD_LIMIT="1")
     env.update(metrics_env(settings))  # shared multiprocess metrics directory (issue 20)
@@ -66,15 +85,22 @@ def run_all(settings: Settings, *, host: str, port: int, ocr_workers: int) -> in
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    cmds = commands(settings, host=host, port=port, ocr_workers=ocr_workers)
+    deaths: dict[str, deque[float]] = {name: deque() for name in cmds}
     try:
-        for name, cmd in commands(settings, host=host, port=port, ocr_workers=ocr_workers).items():
+        for name, cmd in cmds.items():
             procs[name] = subprocess.Popen(cmd, env=env)
         print(f"Đang phục vụ tại http://{host}:{port} (API: /docs). Nhấn Ctrl-C để dừng.", flush=True)
         while not stopping:
             for name, p in procs.items():
-                if p.poll() is not None:
-                    print(f"Tiến trình {name} đã dừng (mã {p.returncode}); dừng toàn bộ.", file=sys.stderr, flush=True)
+                if p.poll() is None or stopping:
+                    continue
+                if keeps_dying(deaths[name], time.monotonic()):
+                    print(f"Tiến trình {name} đã dừng (mã {p.returncode}) {len(deaths[name])} lần trong "
+                          f"{RESTART_WINDOW_SECONDS:.0f} giây; dừng toàn bộ.", file=sys.stderr, flush=True)
                     return 1
+                print(f"Tiến trình {name} đã dừng (mã {p.returncode}); khởi động lại.", file=sys.stderr, flush=True)
+                procs[name] = subprocess.Popen(cmds[name], env=env)
             time.sleep(0.5)
         return 0
     finally:

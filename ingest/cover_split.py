@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.pdfium_guard import PDFIUM
+
 PREFIX = "CBCCVC:BIA:v1:"
 RASTER_DPI = 120
 
@@ -76,15 +78,22 @@ def _pages_gray(path: Path, kind: str, dpi: int):
     if kind == "pdf":
         import pypdfium2 as pdfium
 
-        pdf = pdfium.PdfDocument(str(path))
+        # every pdfium call made while holding PDFIUM, the lock never held across a yield
+        with PDFIUM:
+            pdf = pdfium.PdfDocument(str(path))
+            count = len(pdf)
         try:
-            for i in range(len(pdf)):
-                page = pdf[i]
-                bitmap = page.render(scale=dpi / 72, grayscale=True)
-                yield np.ascontiguousarray(bitmap.to_numpy().reshape(bitmap.height, bitmap.width, -1)[:, :, 0])
-                page.close()
+            for i in range(count):
+                with PDFIUM:
+                    page = pdf[i]
+                    bitmap = page.render(scale=dpi / 72, grayscale=True)
+                    gray = np.ascontiguousarray(bitmap.to_numpy().reshape(bitmap.height, bitmap.width, -1)[:, :, 0])
+                    bitmap.close()
+                    page.close()
+                yield gray
         finally:
-            pdf.close()
+            with PDFIUM:
+                pdf.close()
         return
     from PIL import Image, ImageSequence
 

@@ -32,6 +32,7 @@ from pypdf.errors import LimitReachedError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject, read_object
 
 from ingest.errors import InvalidUpload
+from ingest.pdfium_guard import PDFIUM
 
 # Real page trees are balanced and a few levels deep even with millions of pages.
 MAX_TREE_DEPTH = 32
@@ -411,14 +412,16 @@ def check_page_sizes(path: Path, pages: int, limits: PdfLimits) -> None:
     """Each page, drawn at the OCR resolution, fits within the pixel bound and is not a speck."""
     import pypdfium2 as pdfium  # only where pages are measured or drawn
 
-    pdf = pdfium.PdfDocument(str(path))
-    try:
-        if len(pdf) < pages:
-            raise InvalidUpload("PDF bị hỏng, không đọc được.")
-        for i in range(pages):
-            check_page_size(i + 1, *pdf.get_page_size(i), limits)
-    finally:
-        pdf.close()
+    with PDFIUM:
+        pdf = pdfium.PdfDocument(str(path))
+        try:
+            sizes = [pdf.get_page_size(i) for i in range(min(pages, len(pdf)))]
+        finally:
+            pdf.close()
+    if len(sizes) < pages:
+        raise InvalidUpload("PDF bị hỏng, không đọc được.")
+    for i, (width_pt, height_pt) in enumerate(sizes):
+        check_page_size(i + 1, width_pt, height_pt, limits)
 
 
 def check_page_size(number: int, width_pt: float, height_pt: float, limits: PdfLimits) -> None:

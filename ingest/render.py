@@ -10,6 +10,8 @@ from pathlib import Path
 
 from PIL import Image
 
+from ingest.pdfium_guard import PDFIUM
+
 
 def rasterise_pdf_page(path: Path, index: int, *, dpi: float | None = None, width_px: int | None = None,
                        grayscale: bool = True, max_pixels: int | None = None) -> Image.Image:
@@ -18,20 +20,26 @@ def rasterise_pdf_page(path: Path, index: int, *, dpi: float | None = None, widt
     import pypdfium2 as pdfium  # only where a page is drawn
     import pypdfium2.raw as pdfium_c
 
-    pdf = pdfium.PdfDocument(str(path))
-    try:
-        page = pdf[index]
-        width_pt, height_pt = page.get_width(), page.get_height()
-        scale = (dpi or 72) / 72 if width_px is None else width_px / width_pt
-        if max_pixels is not None and width_pt * height_pt * scale * scale > max_pixels:
-            scale = math.sqrt(max_pixels / (width_pt * height_pt))
-        # Render straight into an 8-bit gray bitmap. pdfium's FPDF_GRAYSCALE flag
-        # (`grayscale=True`) gives the same pixels on scans but takes ~3× as long
-        # (~0.2 s vs ~0.06 s for an A4 page at 300 dpi).
-        bitmap_format = pdfium_c.FPDFBitmap_Gray if grayscale else None
-        return page.render(scale=scale, force_bitmap_format=bitmap_format).to_pil().copy()
-    finally:
-        pdf.close()
+    with PDFIUM:
+        pdf = pdfium.PdfDocument(str(path))
+        try:
+            page = pdf[index]
+            width_pt, height_pt = page.get_width(), page.get_height()
+            scale = (dpi or 72) / 72 if width_px is None else width_px / width_pt
+            if max_pixels is not None and width_pt * height_pt * scale * scale > max_pixels:
+                scale = math.sqrt(max_pixels / (width_pt * height_pt))
+            # Render straight into an 8-bit gray bitmap. pdfium's FPDF_GRAYSCALE flag
+            # (`grayscale=True`) gives the same pixels on scans but takes ~3× as long
+            # (~0.2 s vs ~0.06 s for an A4 page at 300 dpi).
+            bitmap_format = pdfium_c.FPDFBitmap_Gray if grayscale else None
+            bitmap = page.render(scale=scale, force_bitmap_format=bitmap_format)
+            try:
+                return bitmap.to_pil().copy()
+            finally:
+                bitmap.close()
+                page.close()
+        finally:
+            pdf.close()
 
 
 def page_image(path: Path, kind: str, number: int, *, width_px: int, max_pixels: int | None = None) -> Image.Image:

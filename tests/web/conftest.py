@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-from dataclasses import dataclass
+import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -53,6 +54,15 @@ class Site:
     env: dict[str, str]
     data_dir: Path
     documents: dict[str, bytes]  # file name → bytes uploaded by the fixture
+    server: subprocess.Popen | None = field(default=None, repr=False)
+    log: Path | None = None  # `archive serve`'s own output
+
+    def log_text(self, start: int = 0) -> str:
+        if self.log is None or not self.log.exists():
+            return ""
+        with open(self.log, "rb") as fh:
+            fh.seek(start)
+            return fh.read().decode("utf-8", errors="replace")
 
 
 def _fail_or_skip(message: str) -> None:
@@ -152,9 +162,30 @@ def site(tmp_path_factory, playwright_api) -> Site:
     try:
         wait_http(base_url + "/api/v1/health", timeout=90)
         docs = _prepare(env, base_url, tmp)
-        yield Site(base_url=base_url, env=env, data_dir=data, documents=docs)
+        yield Site(base_url=base_url, env=env, data_dir=data, documents=docs, server=server, log=tmp / "serve.log")
     finally:
         stop_group(server, signal.SIGINT, timeout=60)
+
+
+@pytest.fixture(autouse=True)
+def _serve_watch(request):
+    """A test on the shared `archive serve` fails at once, with the end of serve's log, when the
+    service has stopped; a child that died and was started again during a test is reported as
+    a warning (with its log lines) rather than hidden — `archive serve` restarts it by design."""
+    if "site" not in request.fixturenames:
+        yield
+        return
+    site: Site = request.getfixturevalue("site")
+    if site.server is not None and site.server.poll() is not None:
+        tail = "\n".join(site.log_text().splitlines()[-60:])
+        pytest.fail(f"`archive serve` has stopped (exit code {site.server.returncode}); its log ends:\n{tail}")
+    start = site.log.stat().st_size if site.log and site.log.exists() else 0
+    yield
+    deaths = [line for line in site.log_text(start).splitlines() if "đã dừng (mã" in line]
+    if deaths:
+        lines = site.log_text(start).splitlines()
+        warnings.warn(f"{request.node.nodeid}: a child of `archive serve` died: {deaths}; log before it:\n"
+                      + "\n".join(lines[-80:]))
 
 
 @pytest.fixture
