@@ -36,7 +36,8 @@ _NO_CREDENTIALS_NEEDED = frozenset({"/api/v1/auth/login"})
 _RAW_UPLOAD = re.compile(r"/api/v1/staff/[^/]+/documents/[^/]+")
 
 
-def get_container(request: Request) -> Container:
+async def get_container(request: Request) -> Container:
+    # async: a sync dependency costs a trip through the thread pool on every request
     return request.app.state.container
 
 
@@ -46,7 +47,7 @@ def get_actor(request: Request, creds: Annotated[HTTPAuthorizationCredentials | 
         return checked
     if creds is None:
         raise Unauthenticated("Cần đăng nhập (Authorization: Bearer …).")
-    return authenticate(get_container(request), creds.credentials, ip=client_ip(request))
+    return authenticate(request.app.state.container, creds.credentials, ip=client_ip(request))
 
 
 ContainerDep = Annotated[Container, Depends(get_container)]

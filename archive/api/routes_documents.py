@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from starlette.concurrency import run_in_threadpool
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from archive.api.deps import ActorDep, ContainerDep
 from archive.services import documents, search
@@ -136,7 +136,9 @@ def search_pages(
                                  document_types=tuple(document_type or ()), grades=tuple(grade or ()),
                                  categories=tuple(category or ()), birth_year_from=birth_year_from,
                                  birth_year_to=birth_year_to, group=group, sort=sort)
+    # plain data already (str, int, float, lists, dicts): JSONResponse skips FastAPI's
+    # jsonable_encoder, which walked every hit again and cost ~3 ms of a people search's CPU
     if group == "page":
-        return pages_json(search.run_pages(c, actor, params, limit=limit, offset=offset))
+        return JSONResponse(pages_json(search.run_pages(c, actor, params, limit=limit, offset=offset)))
     found = search.search_people(c, actor, params, limit=limit, offset=offset, pages_per_person=pages)
-    return people_json(found.result, found.suggestions)
+    return JSONResponse(people_json(found.result, found.suggestions))

@@ -83,7 +83,11 @@ class UserView:
 
 
 def _active(grant: RoleGrant, now: datetime) -> bool:
-    return grant.revoked_at is None and (grant.expires_at is None or grant.expires_at > now)
+    return _in_force(grant.expires_at, grant.revoked_at, now)
+
+
+def _in_force(expires_at: datetime | None, revoked_at: datetime | None, now: datetime) -> bool:
+    return revoked_at is None and (expires_at is None or expires_at > now)
 
 
 def _view(session, user: User) -> UserView:
@@ -386,25 +390,34 @@ def authenticate(c: Context, token: str, *, ip: str = "") -> Actor:
     idle = timedelta(minutes=c.settings.session_idle_minutes)
     with c.uow() as uow:
         s = uow.session
-        row = s.scalar(select(AccessToken).where(AccessToken.token_hash == _hash_token(token or "")))
+        # two queries per request (token with its account, then the grants with their units'
+        # codes): this runs before every API call, a search included
+        found = s.execute(select(AccessToken, User).join(User, User.id == AccessToken.user_id)
+                          .where(AccessToken.token_hash == _hash_token(token or ""))).first()
+        row, user = found if found is not None else (None, None)
         if row is None or row.revoked_at is not None or (row.expires_at and row.expires_at <= now):
             raise Unauthenticated("Phiên làm việc không hợp lệ hoặc đã hết hạn; hãy đăng nhập lại.")
         if row.kind == "session" and now - row.last_used_at > idle:
             row.revoked_at = now
             uow.commit()
             raise Unauthenticated("Phiên làm việc đã hết hạn do không hoạt động; hãy đăng nhập lại.")
-        user = s.scalar(select(User).where(User.id == row.user_id).options(selectinload(User.grants)))
         if not _usable(user, now):
             raise Unauthenticated("Tài khoản đã bị thu hồi hoặc hết hạn.")
+        actor = Actor(name=user.username, grants=_active_grants(s, user.id, now), clearance=user.clearance,
+                      user_id=user.id, staff_id=user.staff_id, ip=ip, credential_id=row.id,
+                      must_change_password=user.must_change_password)
         if now - row.last_used_at >= LAST_USED_PRECISION:
             row.last_used_at = now
             uow.commit()
-        active = [g for g in user.grants if _active(g, now)]
-        codes = dict(s.execute(select(Unit.id, Unit.code).where(Unit.id.in_({g.scope_unit_id for g in active}))).all())
-        grants = tuple(Grant(Role(g.role), codes[g.scope_unit_id]) for g in active)
-        return Actor(name=user.username, grants=grants, clearance=user.clearance, user_id=user.id,
-                     staff_id=user.staff_id, ip=ip, credential_id=row.id,
-                     must_change_password=user.must_change_password)
+        return actor
+
+
+def _active_grants(s, user_id: int, now: datetime) -> tuple[Grant, ...]:
+    rows = s.execute(select(RoleGrant.role, Unit.code, RoleGrant.expires_at, RoleGrant.revoked_at)
+                     .join(Unit, Unit.id == RoleGrant.scope_unit_id)
+                     .where(RoleGrant.user_id == user_id).order_by(RoleGrant.id)).all()
+    return tuple(Grant(Role(role), code) for role, code, expires_at, revoked_at in rows
+                 if _in_force(expires_at, revoked_at, now))
 
 
 def get_user(c: Context, actor: Actor, username: str) -> UserView:
