@@ -32,14 +32,21 @@ def metrics_env(settings: Settings) -> dict[str, str]:
     return {"PROMETHEUS_MULTIPROC_DIR": str(path), "ARCHIVE_METRICS_DIR": str(path)}
 
 
+def niced(level: int) -> list[str]:
+    """The `nice` prefix for a command at `level` (coreutils' nice: in every Debian image)."""
+    return ["nice", "-n", str(level)] if level else []
+
+
 def commands(settings: Settings, *, host: str, port: int, ocr_workers: int) -> dict[str, list[str]]:
     py = sys.executable
     celery = [py, "-m", "celery", "-A", "archive.worker"]
     return {
         "api": [py, "-m", "uvicorn", "archive.app:create_app", "--factory", "--host", host, "--port", str(port)],
         # page work (ocr) and the other job kinds (work) share the CPU-sized pool
-        "ocr": celery + ["worker", "-Q", "ocr,work", "-c", str(ocr_workers), "-n", f"ocr-{os.getpid()}@%h",
-                         "--loglevel", "INFO", "--without-gossip", "--without-mingle"],
+        # below the API, the index consumer and the engines: OCR is throughput, a search is a person waiting
+        "ocr": niced(settings.ocr_nice) + celery + ["worker", "-Q", "ocr,work", "-c", str(ocr_workers),
+                                                    "-n", f"ocr-{os.getpid()}@%h",
+                                                    "--loglevel", "INFO", "--without-gossip", "--without-mingle"],
         # exactly one index consumer: tantivy allows one writer per index
         "index": celery + ["worker", "-Q", "index", "-c", "1", "-P", "solo", "-n", f"index-{os.getpid()}@%h",
                            "--loglevel", "INFO", "--without-gossip", "--without-mingle"],

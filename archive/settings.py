@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     ocr_workers: int = Field(default=2, ge=1)
+    # the OCR/work workers run at this `nice`: on a host they share with the API and the search
+    # engine, a person's search is answered before a page is read (0 = the same priority)
+    ocr_nice: int = Field(default=10, ge=0, le=19)
 
     max_upload_bytes: int = 256 * 1024 * 1024
     max_pages: int = 500

@@ -43,6 +43,10 @@ def test_a_killed_worker_and_a_killed_api_are_started_again_and_nothing_is_lost(
         scan.write_bytes(png_bytes(img))
         [doc] = cli_json(env, "ingest", str(scan), "--staff", "NV001", "--type", "khac")
         ocr = wait_until(lambda: _child(server, "ocr,work"), 30, "the OCR worker")
+        # OCR runs below the API (ARCHIVE_OCR_NICE, 10 by default): a search goes first
+        assert subprocess.run(["ps", "-o", "ni=", "-p", str(ocr)], capture_output=True, text=True).stdout.strip() == "10"
+        assert subprocess.run(["ps", "-o", "ni=", "-p", str(_child(server, "uvicorn"))], capture_output=True,
+                              text=True).stdout.strip() == "0"
         subprocess.run(["kill", "-KILL", str(ocr)], check=True)  # mid-OCR, or before it took the message
 
         restarted = wait_until(lambda: (pid := _child(server, "ocr,work")) not in (None, ocr) and pid, 30,

@@ -23,3 +23,14 @@ def test_old_deaths_leave_the_window():
         keeps_dying(deaths, float(t))
     assert not keeps_dying(deaths, RESTART_WINDOW_SECONDS + RESTART_LIMIT + 1.0)
     assert len(deaths) == 1
+
+
+def test_the_ocr_workers_run_niced_and_nothing_else_does(tmp_path):
+    from archive.serve import commands
+    from archive.settings import Settings
+
+    niced = commands(Settings(data_dir=tmp_path, ocr_nice=10), host="127.0.0.1", port=8000, ocr_workers=2)
+    assert niced["ocr"][:3] == ["nice", "-n", "10"] and "ocr,work" in niced["ocr"]
+    assert all(cmd[0] != "nice" for name, cmd in niced.items() if name != "ocr")
+    plain = commands(Settings(data_dir=tmp_path, ocr_nice=0), host="127.0.0.1", port=8000, ocr_workers=2)
+    assert plain["ocr"][0] != "nice"
