@@ -6,7 +6,6 @@ result, not in the dossier list, and still in the store; a moved one is found un
 
 from __future__ import annotations
 
-import hashlib
 import io
 
 import pytest
@@ -15,13 +14,14 @@ from sqlalchemy import func, select
 from archive.errors import Conflict, Forbidden, InvalidInput, NotFound
 from archive.models import AuditEntry, Document, Job, Page
 from archive.models.document_corrections import DocumentCorrection
-from archive.services import accounts, document_corrections as dc
+from archive.services import document_corrections as dc
 from archive.services.access import SYSTEM
-from archive.services.documents import document_pages, get_document, ingest_upload, list_documents, page_image
+from archive.services.documents import document_pages, get_document, list_documents, page_image
 from archive.services.search import search_pages
-from archive.services.staff import add_staff
-from archive.services.units import add_unit
-from tests.support.accounts import PASSWORD, make_user
+from tests.support.corrections import actor as _actor
+from tests.support.corrections import make_office, without_automatic_review
+from tests.support.corrections import stored_hash as _stored_hash
+from tests.support.corrections import upload as _upload
 from tests.support.documents import born_digital_pdf, png_bytes, rendered_page
 
 PHRASE = "Quyết định nâng bậc lương thường xuyên cho công chức Phòng Nội vụ"
@@ -29,40 +29,12 @@ PHRASE = "Quyết định nâng bậc lương thường xuyên cho công chức 
 
 @pytest.fixture
 def settings(settings):
-    """Automatic orientation detection (OCR review) never triggered here: these tests are of the
-    archivist's own turn of a page, which must work where detection cannot tell."""
-    return settings.model_copy(update={"ocr_review_min_confidence": 0.0, "ocr_review_min_words": 0})
+    return without_automatic_review(settings)
 
 
 @pytest.fixture
 def office(container):
-    add_unit(container, SYSTEM, code="PNV", name="Phòng Nội vụ", parent_code="TINH")
-    add_unit(container, SYSTEM, code="PYT", name="Phòng Y tế", parent_code="TINH")
-    add_staff(container, SYSTEM, code="NV001", full_name="Đặng Thị Hồng Nhung", unit_code="PNV")
-    add_staff(container, SYSTEM, code="NV002", full_name="Lê Văn Tám", unit_code="PNV")
-    add_staff(container, SYSTEM, code="YT001", full_name="Phạm Thị Hoa", unit_code="PYT")
-    make_user(container, "luutru", "archivist", "PNV")
-    make_user(container, "tochuc", "hr_officer", "PNV")
-    make_user(container, "kiemtra", "auditor", "PNV")
-    return container
-
-
-def _actor(c, username: str):
-    return accounts.authenticate(c, accounts.login(c, username, PASSWORD))
-
-
-def _upload(c, data: bytes, name: str, staff_code: str = "NV001", document_type: str = "khac"):
-    out = ingest_upload(c, SYSTEM, staff_code=staff_code, stream=io.BytesIO(data), file_name=name,
-                        document_type=document_type)
-    c.queue.drain()
-    return get_document(c, SYSTEM, out.document.id)
-
-
-def _stored_hash(c, sha256: str) -> str:
-    h = hashlib.sha256()
-    for chunk in c.store.iter_chunks(sha256):
-        h.update(chunk)
-    return h.hexdigest()
+    return make_office(container, auditor=True)
 
 
 def _corrections(c, kind: str) -> list[dict]:

@@ -7,7 +7,6 @@ images and the extract job follow the page list; a moved page keeps its text (no
 
 from __future__ import annotations
 
-import hashlib
 import io
 
 import pytest
@@ -17,7 +16,6 @@ from sqlalchemy import func, select
 from archive.errors import Conflict, Forbidden, InvalidInput, NotFound
 from archive.models import AuditEntry, Document, Job, Page
 from archive.models.document_corrections import DocumentCorrection
-from archive.services import accounts
 from archive.services import document_corrections as dc
 from archive.services import page_references as pr
 from archive.services.access import SYSTEM
@@ -29,9 +27,10 @@ from archive.services.documents import (
     page_image,
 )
 from archive.services.search import search_pages
-from archive.services.staff import add_staff
-from archive.services.units import add_unit
-from tests.support.accounts import PASSWORD, make_user
+from tests.support.corrections import actor as _actor
+from tests.support.corrections import make_office, without_automatic_review
+from tests.support.corrections import stored_hash as _stored_hash
+from tests.support.corrections import upload as _upload
 from tests.support.documents import png_bytes, rendered_page
 from tests.support.paged_documents import distinct_pages_pdf
 
@@ -42,38 +41,12 @@ P3 = "Phiếu đánh giá xếp loại chất lượng viên chức hằng năm 
 
 @pytest.fixture
 def settings(settings):
-    # orientation detection (OCR review) never triggered here: these are the archivist's own corrections
-    return settings.model_copy(update={"ocr_review_min_confidence": 0.0, "ocr_review_min_words": 0})
+    return without_automatic_review(settings)
 
 
 @pytest.fixture
 def office(container):
-    add_unit(container, SYSTEM, code="PNV", name="Phòng Nội vụ", parent_code="TINH")
-    add_unit(container, SYSTEM, code="PYT", name="Phòng Y tế", parent_code="TINH")
-    add_staff(container, SYSTEM, code="NV001", full_name="Đặng Thị Hồng Nhung", unit_code="PNV")
-    add_staff(container, SYSTEM, code="NV002", full_name="Lê Văn Tám", unit_code="PNV")
-    add_staff(container, SYSTEM, code="YT001", full_name="Phạm Thị Hoa", unit_code="PYT")
-    make_user(container, "luutru", "archivist", "PNV")
-    make_user(container, "tochuc", "hr_officer", "PNV")
-    return container
-
-
-def _actor(c, username: str):
-    return accounts.authenticate(c, accounts.login(c, username, PASSWORD))
-
-
-def _upload(c, data: bytes, name: str, staff_code: str = "NV001", document_type: str = "khac"):
-    out = ingest_upload(c, SYSTEM, staff_code=staff_code, stream=io.BytesIO(data), file_name=name,
-                        document_type=document_type)
-    c.queue.drain()
-    return get_document(c, SYSTEM, out.document.id)
-
-
-def _stored_hash(c, sha256: str) -> str:
-    h = hashlib.sha256()
-    for chunk in c.store.iter_chunks(sha256):
-        h.update(chunk)
-    return h.hexdigest()
+    return make_office(container)
 
 
 def _hits(c, phrase: str) -> list[tuple[int, int]]:

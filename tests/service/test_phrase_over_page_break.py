@@ -16,6 +16,7 @@ from archive.services.documents import get_document, ingest_upload
 from archive.services.search import SearchParams, search_pages, search_people
 from archive.services.staff import add_staff
 from archive.services.units import add_unit
+from tests.support.corrections import without_automatic_review
 from tests.support.paged_documents import distinct_pages_pdf
 
 FIRST = "Quyết định điều động công chức về công tác tại Văn phòng Ủy ban nhân dân"
@@ -27,7 +28,7 @@ BACKWARDS = '"hai nghìn Quyết định điều động"'          # SECOND's e
 @pytest.fixture
 def settings(settings):
     # one line per page is "almost no text" for OCR review; these pages are born-digital anyway
-    return settings.model_copy(update={"ocr_review_min_confidence": 0.0, "ocr_review_min_words": 0})
+    return without_automatic_review(settings)
 
 
 @pytest.fixture

@@ -25,11 +25,11 @@ from archive.services import document_corrections as dc
 from archive.services import page_references as pr
 from archive.services.access import SYSTEM
 from archive.services.documents import get_document, ingest_upload
-from archive.services.staff import add_staff
-from archive.services.units import add_unit
 from ingest.ocr import PageGeometry
 from ingest.pdfa import layer_matrix
 from ingest.pdfa_pages import unturned_geometry
+from tests.support.corrections import make_office, without_automatic_review
+from tests.support.corrections import upload as _upload
 from tests.support.documents import png_bytes, rendered_page, scanned_pdf
 from tests.support.paged_documents import distinct_pages_pdf
 from tests.support.verapdf import find_jar, validate
@@ -60,21 +60,12 @@ def test_a_turned_layer_lands_on_the_same_spot_of_the_unturned_page(turn):
 
 @pytest.fixture
 def settings(settings):
-    # no orientation detection: the archivist turns the page, as in the corrections tests
-    return settings.model_copy(update={"ocr_review_min_confidence": 0.0, "ocr_review_min_words": 0})
+    return without_automatic_review(settings)
 
 
 @pytest.fixture
 def office(container):
-    add_unit(container, SYSTEM, code="PNV", name="Phòng Nội vụ", parent_code="TINH")
-    add_staff(container, SYSTEM, code="NV001", full_name="Đặng Thị Hồng Nhung", unit_code="PNV")
-    return container
-
-
-def _upload(c, data: bytes, name: str):
-    out = ingest_upload(c, SYSTEM, staff_code="NV001", stream=io.BytesIO(data), file_name=name, document_type="khac")
-    c.queue.drain()
-    return get_document(c, SYSTEM, out.document.id)
+    return make_office(container)
 
 
 def _copy(c, document_id: int) -> bytes:
@@ -193,7 +184,6 @@ def test_a_referenced_page_turned_gets_its_layer_and_a_missing_one_asks_for_reex
 
 def test_ocr_again_keeps_the_turned_layer_and_the_unturned_one_another_dossier_uses(office, tesseract):
     c = office
-    add_staff(c, SYSTEM, code="NV002", full_name="Lê Văn Tám", unit_code="PNV")
     upright, _ = rendered_page(DECISION)
     data = png_bytes(upright.rotate(90, expand=True))
     mine = _upload(c, data, "nghieng.png")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import time
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -210,6 +211,16 @@ def login(page, username: str, password: str = PASSWORD) -> None:
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_load_state()
+
+
+def wait_indexed(env: dict[str, str], document_id: int, timeout: float = 180) -> dict:
+    """The document as `archive doc show` gives it once it is indexed or failed (or at `timeout`)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        doc = cli_json(env, "doc", "show", str(document_id))
+        if doc["state"] in ("indexed", "failed") or time.monotonic() > deadline:
+            return doc
+        time.sleep(1)
 
 
 def screenshot(page, name: str, *, full_page: bool = False) -> Path:

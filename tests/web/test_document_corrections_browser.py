@@ -9,7 +9,6 @@ archivist's turn is what makes the page itself upright, and it must read right a
 from __future__ import annotations
 
 import hashlib
-import time
 
 import pytest
 
@@ -21,6 +20,7 @@ except ImportError:  # the fixtures skip (or fail in CI) with the reason
 from tests.support.documents import png_bytes, rendered_page
 from tests.support.processes import cli_json
 from tests.web.conftest import login, screenshot
+from tests.web.conftest import wait_indexed as _wait_indexed
 
 pytestmark = pytest.mark.slow
 
@@ -29,15 +29,6 @@ LINES = [
     "Hôm nay Phòng Nội vụ Quận 1 bàn giao hồ sơ lưu trữ số bốn mươi bảy",
     "gồm các quyết định nâng bậc lương của công chức Trần Thị Bích.",
 ]
-
-
-def _wait_indexed(env, document_id: int, timeout: float = 180) -> dict:
-    deadline = time.monotonic() + timeout
-    while True:
-        doc = cli_json(env, "doc", "show", str(document_id))
-        if doc["state"] in ("indexed", "failed") or time.monotonic() > deadline:
-            return doc
-        time.sleep(1)
 
 
 def _natural_size(page) -> tuple[int, int]:

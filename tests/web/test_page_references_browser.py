@@ -5,7 +5,6 @@ viewer zooms with its buttons and the + / − keys and fits the width again."""
 
 from __future__ import annotations
 
-import time
 
 import pytest
 
@@ -17,20 +16,12 @@ except ImportError:  # the fixtures skip (or fail in CI) with the reason
 from tests.support.paged_documents import distinct_pages_pdf
 from tests.support.processes import cli_json
 from tests.web.conftest import login, screenshot
+from tests.web.conftest import wait_indexed as _wait_indexed
 
 pytestmark = pytest.mark.slow
 
 FIRST = "Biên bản họp xét nâng bậc lương trước thời hạn của Phòng Nội vụ Quận Một"
 SECOND = "Danh sách kèm theo gồm ba công chức được đề nghị nâng bậc lương đợt này"
-
-
-def _wait_indexed(env, document_id: int, timeout: float = 120) -> dict:
-    deadline = time.monotonic() + timeout
-    while True:
-        doc = cli_json(env, "doc", "show", str(document_id))
-        if doc["state"] in ("indexed", "failed") or time.monotonic() > deadline:
-            return doc
-        time.sleep(1)
 
 
 def _scan_width(page) -> float:
