@@ -56,16 +56,18 @@ def _key_of(session: Session) -> AuditKey | None:
 def append(session: Session, *, actor: str, action: str, ip: str = "", target_type: str = "",
            target_id: str | int = "", details: dict | None = None) -> None:
     """Add one entry to the chain in the caller's transaction (it commits with the change it records)."""
-    session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1))
-    head = session.execute(select(AuditHead).where(AuditHead.id == 1).execution_options(populate_existing=True)).scalar_one()
+    # the head is locked, moved on and read in one statement (UPDATE … RETURNING): every audited
+    # request — a search, a page view — holds this row until it commits, so round trips count
+    seq, prev_hash = session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1)
+                                     .returning(AuditHead.seq, AuditHead.hash)).one()
     at = utcnow()
     details = json.loads(json.dumps(details or {}, ensure_ascii=False, default=str))  # what the DB will return
-    canonical = _canonical(head.seq, at, actor, ip, action, target_type, str(target_id), details)
+    canonical = _canonical(seq, at, actor, ip, action, target_type, str(target_id), details)
     key = _key_of(session)
-    h = chain_hash(head.hash, canonical, key.key if key is not None and head.seq > key.since_seq else None)
-    session.add(AuditEntry(seq=head.seq, at=at, actor=actor, ip=ip, action=action, target_type=target_type,
-                           target_id=str(target_id), details=details, prev_hash=head.hash, hash=h))
-    head.hash = h
+    h = chain_hash(prev_hash, canonical, key.key if key is not None and seq > key.since_seq else None)
+    session.add(AuditEntry(seq=seq, at=at, actor=actor, ip=ip, action=action, target_type=target_type,
+                           target_id=str(target_id), details=details, prev_hash=prev_hash, hash=h))
+    session.execute(update(AuditHead).where(AuditHead.id == 1).values(hash=h))
 
 
 @dataclass(frozen=True)
