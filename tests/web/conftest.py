@@ -176,7 +176,10 @@ def _serve_watch(request):
     if "site" not in request.fixturenames:
         yield
         return
-    site: Site = request.getfixturevalue("site")
+    site = request.getfixturevalue("site")
+    if not isinstance(site, Site):  # a module's own `site` (an in-process app), not the shared server
+        yield
+        return
     if site.server is not None and site.server.poll() is not None:
         tail = "\n".join(site.log_text().splitlines()[-60:])
         pytest.fail(f"`archive serve` has stopped (exit code {site.server.returncode}); its log ends:\n{tail}")
