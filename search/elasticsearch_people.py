@@ -2,8 +2,11 @@
 
 Two requests. The first is the plan's query collapsed on the staff code (from/size then page
 over people, each represented by their best document — or their first by the sort key), with
-people counted by `cardinality` on the staff code (its precision threshold, 40,000, makes it
-exact well past plan.EXACT_PEOPLE_DOCS) in total and under each facet value. The second asks
+people counted by `cardinality` on the staff code in total and under each facet value (with
+status faceted, the total is the sum of its buckets: a person has one status). The precision
+threshold is Elasticsearch's default, 3,000: counts are exact below it (but for hash collisions),
+so well past plan.EXACT_PEOPLE_DOCS, and estimated beyond, as on tantivy — 40,000 (the maximum)
+doubled the young-generation garbage of a people search for counts nobody reads exactly. The second asks
 the same query narrowed to the people of that page: a terms aggregation on their codes gives
 each one's matching documents by kind (pages, and whether the record matched) and, through a
 `top_hits` on their pages, their best pages by score. (Inner hits of the collapse would give
@@ -22,7 +25,7 @@ from search.plan import (
 )
 from search.port import PeopleResult, PersonHit
 
-PRECISION = 40_000  # Elasticsearch's maximum; counts below it are exact but for hash collisions
+PRECISION = 3_000  # Elasticsearch's default; counts below it are exact but for hash collisions
 _PAGE_SOURCE = ["document_id", "page", "document_type", "text", KIND_FIELD]
 _PERSON_SOURCE = ["staff_code", "staff_name", "status", "unit", "birth_date", "grade", "category", "status_date",
                   KIND_FIELD]
@@ -30,7 +33,7 @@ _PERSON_SOURCE = ["staff_code", "staff_name", "status", "unit", "birth_date", "g
 
 def _people_aggs(plan: SearchPlan) -> dict[str, Any]:
     people = {"cardinality": {"field": PERSON_FIELD, "precision_threshold": PRECISION}}
-    aggs: dict[str, Any] = {"_people": people}
+    aggs: dict[str, Any] = {} if "status" in plan.facets else {"_people": people}
     for f in plan.facets:
         aggs[f] = {"terms": {"field": f, "size": FACET_SIZE}, "aggs": {"people": people}}
     return aggs
@@ -101,5 +104,6 @@ def people_result(resp: dict[str, Any], plan: PeoplePlan,
     hits = [_person(h, plan, scored, about.get(code, {})) for h, code in zip(resp["hits"]["hits"], codes)]
     facets = {f: {b["key"]: int(b["people"]["value"]) for b in aggs.get(f, {}).get("buckets", [])
                   if int(b["people"]["value"])} for f in base.facets}
-    return PeopleResult(total=int(aggs["_people"]["value"]), hits=hits, facets=facets,
+    total = sum(facets["status"].values()) if "status" in base.facets else int(aggs["_people"]["value"])
+    return PeopleResult(total=total, hits=hits, facets=facets,
                         exact=documents <= EXACT_PEOPLE_DOCS)
