@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 BENCH = "search_api"
 TARGET_API_P95_MS = 50.0
 TARGET_PEOPLE_API_P95_MS = 50.0  # issue 21: people through the API, at 100k pages
+PEOPLE_API_TARGET_PAGES = 100_000  # ... and at that size only (make bench-large compares)
 WARMUP = 30
 
 
@@ -123,6 +124,8 @@ def measure_api(index_dir: Path, queries: Sequence[BenchQuery], *, workdir: Path
         + (f" and {staff:,} staff records" if staff else "")
         + f" = {people_ratio:.2f}× the page API p95 of this run ({stats['api'][95]:.1f} ms); group=staff, "
         "5 facets counting people, 3 best pages each, audit entry per search",
-        [Target(f"people API p95 at {pages:,} pages", people[95], TARGET_PEOPLE_API_P95_MS, "<=", " ms")],
+        # issue 21 sets the people API's target at 100k pages; at 1M the figure is recorded, not judged
+        [Target(f"people API p95 at {pages:,} pages", people[95], TARGET_PEOPLE_API_P95_MS, "<=", " ms")]
+        if pages <= PEOPLE_API_TARGET_PAGES else [],
     ).print()
     return stats["api"]
