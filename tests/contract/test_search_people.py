@@ -117,6 +117,22 @@ def test_a_person_with_seven_matching_pages_is_one_hit(people: SearchIndex) -> N
     assert hit.match_count == 7 and len(hit.matched) == 7
 
 
+def test_a_persons_best_pages_carry_their_scores_in_the_page_search(people: SearchIndex) -> None:
+    """Found among the top documents or by a query over the person's pages (as when people are
+    sorted by name), a matched page's score is its score in the search — tantivy added the
+    person filter's constant to the second kind."""
+    scores = {(h.document_id, h.page): h.score for h in people.search(SearchQuery("nang bac luong", limit=50)).hits}
+    for sort in ("relevance", "name", "birth_date"):
+        result = people.search_people(SearchQuery("nang bac luong", sort=sort), pages_per_person=3)
+        matched = [m for h in result.hits for m in h.matched]
+        assert len(matched) >= 4, sort
+        for m in matched:
+            assert m.score == pytest.approx(scores[(m.document_id, m.page)], rel=1e-4), (sort, m.document_id, m.page)
+    ranked = people.search_people(SearchQuery("nang bac luong"))
+    for hit in ranked.hits:  # ranked by their best document: here a page, the first shown
+        assert hit.score == pytest.approx(hit.matched[0].score, rel=1e-4), hit.staff_code
+
+
 def test_record_and_pages_of_one_person_are_one_hit(people: SearchIndex) -> None:
     [hit] = _find(people, "ly van hung").hits
     assert (hit.staff_code, hit.match_count, hit.record_matched) == ("NV007", 1, True)
