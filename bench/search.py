@@ -8,7 +8,8 @@ API, and on Elasticsearch when one is running.
 The index holds the pages and one staff record per person (bench.people: the pages regrouped
 into ``--staff`` people, default one per 10 pages — 10k at 100k pages, 100k at 1M). The people
 search (SUMMARY ``search_people``) is ``TantivyIndex.search_people`` as the service asks it
-(names take typos, 3 facets, 20 people with their 3 best pages and snippets), timed
+(names take typos, 3 facets, 20 people with their best pages — search.PAGES_PER_PERSON, 2 — and
+snippets), timed
 interleaved with the page search; its target is ≤ 1.5× the page search's p95.
 
 Builds a tantivy index of synthetic pages (bench.corpus.pages) through the adapter, then
@@ -39,6 +40,7 @@ from bench.corpus.pages import iter_pages
 from bench.people import PAGES_PER_PERSON, People
 from bench.reindex import fill_adapter, page_docs
 from bench.report import Summary, Target, emit, emit_percentiles, machine, percentile, stopwatch
+from search.port import PAGES_PER_PERSON as SERVICE_PAGES_PER_PERSON  # best pages shown per person
 
 BENCH = "search"
 FACETS = ("status", "unit", "document_type")
@@ -305,7 +307,8 @@ def main(argv: list[str] | None = None) -> int:
             "search_people",
             f"people p50 {people_stats[50]:.1f} ms / p95 {people_stats[95]:.1f} ms at {pages:,} pages and "
             f"{staff:,} staff records = {people_ratio:.2f}× page search p95 of this run ({stats['engine'][95]:.1f} ms); "
-            "one hit per person, 3 best pages each, facets count people, names take typos; with 1 page each "
+            f"one hit per person, {SERVICE_PAGES_PER_PERSON} best pages each, facets count people, names take typos; "
+            "with 1 page each "
             f"(20 snippets, as the page search): {one_page_ratio:.2f}×",
             [Target(f"people / page search p95 at {pages:,} pages", people_ratio, TARGET_PEOPLE_RATIO, "<=", "×")],
         ).print()
