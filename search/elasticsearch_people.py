@@ -3,11 +3,11 @@
 Two requests. The first is the plan's query collapsed on the staff code (from/size then page
 over people, each represented by their best document — or their first by the sort key), with
 people counted by `cardinality` on the staff code in total and under each facet value (with
-status faceted, the total is the sum of its buckets: a person has one status). The precision
-threshold is Elasticsearch's default, 3,000: counts are exact below it (but for hash collisions),
-so well past plan.EXACT_PEOPLE_DOCS, and estimated beyond, as on tantivy — 40,000 (the maximum)
-doubled the young-generation garbage of a people search for counts nobody reads exactly. The second asks
-the same query narrowed to the people of that page: a terms aggregation on their codes gives
+status faceted, the total is the sum of its buckets: search.people.total_from_facets). The
+precision threshold is Elasticsearch's default, 3,000: counts are exact below it (but for hash
+collisions), so well past plan.EXACT_PEOPLE_DOCS, and estimated beyond, as on tantivy — 40,000
+(the maximum) doubled the young-generation garbage of a people search for counts nobody reads
+exactly. The second asks the same query narrowed to the people of that page: a terms aggregation on their codes gives
 each one's matching documents by kind (pages, and whether the record matched) and, through a
 `top_hits` on their pages, their best pages by score. (Inner hits of the collapse would give
 the same, at one search per person: four times slower.)
@@ -19,7 +19,7 @@ from dataclasses import replace
 from typing import Any, Callable
 
 from search.elasticsearch_query import query_body, sort_body
-from search.people import page_match, person_hit
+from search.people import TOTAL_FACET, page_match, person_hit, total_from_facets
 from search.plan import (
     EXACT_PEOPLE_DOCS, FACET_SIZE, KIND_FIELD, PAGE_KIND, PERSON_FIELD, RECORD_KIND, PeoplePlan, SearchPlan,
 )
@@ -33,7 +33,7 @@ _PERSON_SOURCE = ["staff_code", "staff_name", "status", "unit", "birth_date", "g
 
 def _people_aggs(plan: SearchPlan) -> dict[str, Any]:
     people = {"cardinality": {"field": PERSON_FIELD, "precision_threshold": PRECISION}}
-    aggs: dict[str, Any] = {} if "status" in plan.facets else {"_people": people}
+    aggs: dict[str, Any] = {} if TOTAL_FACET in plan.facets else {"_people": people}
     for f in plan.facets:
         aggs[f] = {"terms": {"field": f, "size": FACET_SIZE}, "aggs": {"people": people}}
     return aggs
@@ -104,6 +104,8 @@ def people_result(resp: dict[str, Any], plan: PeoplePlan,
     hits = [_person(h, plan, scored, about.get(code, {})) for h, code in zip(resp["hits"]["hits"], codes)]
     facets = {f: {b["key"]: int(b["people"]["value"]) for b in aggs.get(f, {}).get("buckets", [])
                   if int(b["people"]["value"])} for f in base.facets}
-    total = sum(facets["status"].values()) if "status" in base.facets else int(aggs["_people"]["value"])
+    total = total_from_facets(facets)
+    if total is None:
+        total = int(aggs["_people"]["value"])
     return PeopleResult(total=total, hits=hits, facets=facets,
                         exact=documents <= EXACT_PEOPLE_DOCS)

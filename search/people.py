@@ -18,6 +18,16 @@ from search.port import PageMatch, PersonHit
 K = TypeVar("K", bound=Hashable)
 T = TypeVar("T")
 
+# A person has one status, so with status faceted the people under each status add up to the
+# total: adapters then count people per facet value only, not once more in total.
+TOTAL_FACET = "status"
+
+
+def total_from_facets(facets: Mapping[str, Mapping[str, int]]) -> int | None:
+    """People in total from the status facet's people counts; None when status is not faceted."""
+    return sum(facets[TOTAL_FACET].values()) if TOTAL_FACET in facets else None
+
+
 # What a person hit shows of the person (adapters read these from the record or any page).
 HIT_FIELDS = ("staff_code", "full_name", "status", "unit", "birth_date", "grade", "category", "status_date")
 

@@ -22,7 +22,7 @@ import tantivy
 from search.tantivy_beside import beside
 
 from search.plan import EXACT_PEOPLE_DOCS, FACET_SIZE, KIND_FIELD, PAGE_KIND, RECORD_KIND, PeoplePlan, SearchPlan
-from search.people import Person, Seen, group_in_order, page_match, person_hit
+from search.people import TOTAL_FACET, Person, Seen, group_in_order, page_match, person_hit, total_from_facets
 from search.port import PeopleResult
 from search.tantivy_query import queries
 
@@ -68,9 +68,7 @@ def _counts(searcher: tantivy.Searcher, matching: tantivy.Query, plan: SearchPla
     """Distinct persons among the matching documents, in total and under each facet value."""
     distinct: dict[str, Any] = ({"terms": {"field": PERSON, "size": EXACT_PEOPLE_DOCS}} if exact
                                 else {"cardinality": {"field": PERSON}})
-    # a person has one status: with status faceted, the people under each status add up to the total
-    by_status = "status" in plan.facets
-    aggs: dict[str, Any] = {} if by_status else {"_people": distinct}
+    aggs: dict[str, Any] = {} if TOTAL_FACET in plan.facets else {"_people": distinct}
     for f in plan.facets:
         aggs[f] = {"terms": {"field": f, "size": FACET_SIZE}, "aggs": {"people": distinct}}
     result = searcher.aggregate(matching, aggs)
@@ -80,7 +78,9 @@ def _counts(searcher: tantivy.Searcher, matching: tantivy.Query, plan: SearchPla
 
     facets = {f: {b["key"]: count(b["people"]) for b in result.get(f, {}).get("buckets", []) if count(b["people"])}
               for f in plan.facets}
-    total = sum(facets["status"].values()) if by_status else count(result.get("_people", {}))
+    total = total_from_facets(facets)
+    if total is None:
+        total = count(result.get("_people", {}))
     return total, facets
 
 
