@@ -85,13 +85,19 @@ def speckle_clustered(img: Image.Image, rng: np.random.Generator, dpi: int) -> I
     for _ in range(12):
         cy, cx = rng.integers(0, h), rng.integers(0, w)
         radius = _mm(dpi, float(rng.uniform(5, 20)))
-        n = int(rng.integers(300, 1500))
-        r = np.abs(rng.normal(0, radius / 2, n))
-        a = rng.uniform(0, 2 * math.pi, n)
-        ys = np.clip((cy + r * np.sin(a)).astype(int), 0, h - 1)
-        xs = np.clip((cx + r * np.cos(a)).astype(int), 0, w - 1)
-        _specks(arr, rng, ys, xs, max(1, round(3 * dpi / 300)))
+        speck_cloud(arr, rng, int(cy), int(cx), radius, int(rng.integers(300, 1500)), dpi)
     return scan_finish(Image.fromarray(arr), rng, blur=0.4)
+
+
+def speck_cloud(arr: np.ndarray, rng: np.random.Generator, cy: int, cx: int, radius: int, grains: int, dpi: int) -> None:
+    """One toner cloud in place: `grains` 1–3 px grains (at 300 dpi) round (cy, cx), normally
+    spread with σ = radius / 2, so dense in the middle and sparse at the rim."""
+    h, w = arr.shape
+    r = np.abs(rng.normal(0, radius / 2, grains))
+    a = rng.uniform(0, 2 * math.pi, grains)
+    ys = np.clip((cy + r * np.sin(a)).astype(int), 0, h - 1)
+    xs = np.clip((cx + r * np.cos(a)).astype(int), 0, w - 1)
+    _specks(arr, rng, ys, xs, max(1, round(3 * dpi / 300)))
 
 
 def specks_touching(img: Image.Image, rng: np.random.Generator, dpi: int) -> Image.Image:

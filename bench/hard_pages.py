@@ -4,12 +4,14 @@ Text comes from real Vietnamese regulations in ``/work/shared/regulations/`` (or
 UTF-8 ``.txt`` files), laid out in fonts the synthetic corpus does not use (Liberation Serif /
 Sans, DejaVu Serif: Times- and Arial-like, as offices print), plus Mẫu 2C-like pages: a ruled
 table of label | value rows as the CV form has. The ground truth is exactly the lines drawn,
-joined by "\\n" (a table row is "label value").
+joined by "\\n" (a table row is "label value"); a line of dashes under a header is drawn as the
+rule it stands for and is not in the truth.
 """
 
 from __future__ import annotations
 
 import random
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,6 +82,9 @@ def _page(dpi: int) -> tuple[Image.Image, int]:
     return Image.new("L", (width, height), 255), round(20 / 25.4 * dpi)
 
 
+_RULE = re.compile(r"[-_]{3,}")
+
+
 def text_page(lines: list[tuple[str, str]], start: int, *, dpi: int, font: str, font_pt: float,
               max_lines: int = 30) -> HardPage:
     """Regulation text from line ``start`` on, wrapped, up to ``max_lines`` printed lines."""
@@ -94,6 +99,14 @@ def text_page(lines: list[tuple[str, str]], start: int, *, dpi: int, font: str, 
     while len(drawn) < max_lines and y + pitch < img.height - margin:
         _, text = lines[i % len(lines)]
         i += 1
+        if _RULE.fullmatch(text):
+            # a plain-text rule under the header ("--------"): official documents draw it as a solid
+            # line (Nghị định 30/2020/NĐ-CP, Phụ lục I: "đường kẻ ngang, nét liền" under the issuing body
+            # and under the national motto), which no reader — nor tesseract — types as characters
+            draw.line((margin, y + pitch // 2, margin + draw.textlength(text, font=regular), y + pitch // 2),
+                      fill=0, width=max(1, size // 20))
+            y += pitch
+            continue
         for piece in _wrap(text, regular, img.width - 2 * margin):
             if len(drawn) >= max_lines or y + pitch >= img.height - margin:
                 break
