@@ -129,6 +129,45 @@ def speck_mask(ink: np.ndarray, *, max_px: int = 3, max_area: int = 6, clearance
     return specks[r:r + ink.shape[0], r:r + ink.shape[1]] & ink
 
 
+def dilate_cross(mask: np.ndarray, steps: int = 1) -> np.ndarray:
+    """`mask` grown by `steps` pixels up, down, left and right (a diamond), four shifted ORs a step."""
+    out = mask.copy()
+    for _ in range(steps):
+        grown = out.copy()
+        grown[1:] |= out[:-1]
+        grown[:-1] |= out[1:]
+        grown[:, 1:] |= out[:, :-1]
+        grown[:, :-1] |= out[:, 1:]
+        out = grown
+    return out
+
+
+def crowded_tiles(marks: np.ndarray, *, tile: int, min_count: int, grow: int = 1) -> np.ndarray:
+    """Which tile×tile squares of a page hold at least `min_count` marked pixels, with `grow`
+    rings of squares round them: where something (specks) crowds, one bool per square."""
+    height, width = marks.shape
+    rows, cols = -(-height // tile), -(-width // tile)
+    padded = np.zeros((rows * tile, cols * tile), dtype=bool)
+    padded[:height, :width] = marks
+    crowded = padded.reshape(rows, tile, cols, tile).sum(axis=(1, 3)) >= min_count
+    return dilate_cross(crowded, grow) if grow else crowded
+
+
+def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    """(start, stop) of each run of True in a 1-d bool array."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], flags.view(np.int8), [0]))))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
+
+
+def tile_boxes(tiles: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Boxes (row0, row1, col0, col1, in squares) that cover the True squares of `tiles`: each
+    band of consecutive rows holding one, cut into its runs of columns holding one."""
+    boxes = []
+    for r0, r1 in _runs(tiles.any(axis=1)):
+        boxes.extend((r0, r1, c0, c1) for c0, c1 in _runs(tiles[r0:r1].any(axis=0)))
+    return boxes
+
+
 def remove_specks(gray: Image.Image, threshold: int | None = None, *, max_px: int = 3, max_area: int = 6,
                   clearance_px: int = 2) -> Image.Image:
     """The page with dust specks painted white (paper); `threshold` as from Otsu (≤ is ink)."""
