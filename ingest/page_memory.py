@@ -39,7 +39,8 @@ def keep_page_memory() -> bool:
     except (OSError, AttributeError):  # musl and others have no mallopt: nothing to tune
         return False
     mallopt.argtypes, mallopt.restype = (ctypes.c_int, ctypes.c_int), ctypes.c_int
-    _done = bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)) and bool(mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD_BYTES))
+    _done = (bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES))
+             and bool(mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD_BYTES)))
     if not _done:
         log.debug("mallopt refused the page-memory thresholds")
     return _done

@@ -108,7 +108,6 @@ class PageQuality:
     clouds: SpeckClouds | None = field(default=None, compare=False, repr=False)  # recipe "clean" only
 
 
-
 def gray_without_colour(img: Image.Image) -> tuple[Image.Image, float]:
     """The page in gray with seal-red and signature-blue ink turned to paper; the coloured share.
 
