@@ -57,6 +57,9 @@ CLOUD_MIN_SPECK_PX = 12
 # one pixel of their rim from the ordinary threshold — without it the stacked marks of ồ ề ổ thin
 # to nothing — and the ring filters run again on what the cut set free.
 CLOUD_INK_MARGIN = 10
+# A page dense with dust all over (DENSE_SPECKS_PER_MP) has no clouds: its crowded squares are the
+# whole page, and there the cut thinned a blurred scan's strokes (a Mẫu 2C form's name misread,
+# tests/service/test_consistency.py) while the 1 px ring filter already reads such pages at ≤ 0.3 %.
 # Below ~300 dpi a stroke is 2–3 px wide and its core comes out as light as a grain: the cut then
 # takes the hook above (ổ → ố: dense speckle at 200 dpi 0.07 % → 0.4 %), so it is left out there.
 CLOUD_MIN_DPI = 250
@@ -105,7 +108,7 @@ class PageQuality:
     coloured_share: float   # share of dark-or-saturated pixels that are coloured ink (seal, signature)
     recipe: Recipe
     dense: bool = False     # dust so dense it touches strokes: the 5×5 ring filter asks only a 1 px ring
-    clouds: SpeckClouds | None = field(default=None, compare=False, repr=False)  # recipe "clean" only
+    clouds: SpeckClouds | None = field(default=None, compare=False, repr=False)  # recipe "clean", not dense
 
 
 def gray_without_colour(img: Image.Image) -> tuple[Image.Image, float]:
@@ -218,9 +221,10 @@ def prepare(img: Image.Image, options: PreprocessOptions = PreprocessOptions(),
         passes = speck_passes(quality, options, dpi)
         for max_px, max_area, clearance in passes:
             ink &= ~speck_mask(ink, max_px=max_px, max_area=max_area, clearance_px=clearance)
-        quality = replace(quality, clouds=speck_clouds(specks, dpi))
-        if dpi >= CLOUD_MIN_DPI and quality.clouds.tiles.any():
-            ink = clear_clouds(ink, arr, quality.clouds, quality.ink, passes[:2])
+        if not quality.dense:  # dust all over is no cloud: the 1 px ring filter is its measure
+            quality = replace(quality, clouds=speck_clouds(specks, dpi))
+            if dpi >= CLOUD_MIN_DPI and quality.clouds.tiles.any():
+                ink = clear_clouds(ink, arr, quality.clouds, quality.ink, passes[:2])
     if quality.paper < GRAY_PAPER_BELOW:
         # gray paper: tesseract reads the gray page, with what our filters took for dust painted out
         painted = arr.copy()
