@@ -207,13 +207,7 @@ def prepare(img: Image.Image, options: PreprocessOptions = PreprocessOptions(),
             arr[specks] = 255
             gray = Image.fromarray(arr)
             ink = ink & ~specks
-        if not options.deskew:
-            return gray, 0.0, quality
-        angle = skew_of_ink(ink, max_deg=options.max_skew_deg)
-        if abs(angle) < GRAY_DESKEW_MIN_DEG:  # tesseract finds slightly skewed lines itself
-            return gray, 0.0, quality
-        rotated = rotate_page(gray, angle)
-        return rotated, (angle if rotated is not gray else 0.0), quality
+        return (*_deskewed(gray, ink, options, GRAY_DESKEW_MIN_DEG), quality)
     arr = np.asarray(gray)
     threshold = min(254, otsu_from_histogram(gray.histogram()) + options.ink_bias)
     ink = arr <= threshold
@@ -229,19 +223,23 @@ def prepare(img: Image.Image, options: PreprocessOptions = PreprocessOptions(),
         # gray paper: tesseract reads the gray page, with what our filters took for dust painted out
         painted = arr.copy()
         painted[(arr <= threshold) & ~ink] = 255
-        page = Image.fromarray(painted)
-        if not options.deskew:
-            return page, 0.0, quality
-        angle = skew_of_ink(ink, max_deg=options.max_skew_deg)
-        if abs(angle) < GRAY_DESKEW_MIN_DEG:
-            return page, 0.0, quality
-    else:
-        page = bitmap_from_ink(ink)
-        if not options.deskew:
-            return page, 0.0, quality
-        angle = skew_of_ink(ink, max_deg=options.max_skew_deg)
+        return (*_deskewed(Image.fromarray(painted), ink, options, GRAY_DESKEW_MIN_DEG), quality)
+    return (*_deskewed(bitmap_from_ink(ink), ink, options, 0.0), quality)
+
+
+def _deskewed(page: Image.Image, ink: np.ndarray, options: PreprocessOptions,
+              min_deg: float) -> tuple[Image.Image, float]:
+    """The page turned level by its ink, and the angle turned (0 when it was left as it was).
+
+    A gray page is left alone below ``min_deg``: tesseract finds slightly skewed lines itself, and
+    turning a gray page blurs it; a 1-bit page is always levelled (``min_deg`` 0)."""
+    if not options.deskew:
+        return page, 0.0
+    angle = skew_of_ink(ink, max_deg=options.max_skew_deg)
+    if abs(angle) < min_deg:
+        return page, 0.0
     rotated = rotate_page(page, angle)
-    return rotated, (angle if rotated is not page else 0.0), quality
+    return rotated, (angle if rotated is not page else 0.0)
 
 
 def speck_clouds(specks: np.ndarray, dpi: float = 300) -> SpeckClouds:
