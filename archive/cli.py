@@ -173,8 +173,19 @@ def ingest(
         if any(d.state == DocumentState.FAILED.value for d in docs):
             raise typer.Exit(3)
         if not all(DocumentState(d.state).is_final for d in docs):
-            typer.echo("Hết thời gian chờ.", err=True)
+            typer.echo(_timeout_message(docs), err=True)
             raise typer.Exit(4)
+
+
+def _timeout_message(docs: list) -> str:
+    """Say what --wait left behind: the files are stored, and whether any worker has them yet."""
+    pending = [d for d in docs if not DocumentState(d.state).is_final]
+    ids = ", ".join(f"#{d.id}" for d in pending)
+    message = (f"Hết thời gian chờ: {len(pending)} tài liệu ({ids}) đã lưu nhưng chưa xử lý xong; "
+               f"xem lại bằng `archive doc show ID`.")
+    if all(d.state == DocumentState.QUEUED.value for d in pending):
+        message += " Chưa có tiến trình nào nhận xử lý: hãy chạy `archive serve`, tài liệu sẽ được xử lý tiếp."
+    return message
 
 
 @app.command()
