@@ -15,7 +15,7 @@ test: setup
 
 # The suite without the real-engine tests (quick local loop).
 test-fast: setup
-	.venv/bin/python -m pytest -n auto --dist loadfile -m "not engines" -q
+	.venv/bin/python -m pytest -m "not engines" -q
 
 engines-install: setup
 	.venv/bin/python -m scripts.engines install

@@ -3,27 +3,15 @@ nothing happens, instead of a bare "time is up" (embedded mode processes only un
 
 from __future__ import annotations
 
-from archive.bootstrap import build
-from archive.db import migrate
 from archive.services.access import SYSTEM
-from archive.services.catalogs import seed_catalogs
 from archive.services.staff import add_staff
-from archive.services.units import add_unit
-from archive.settings import Settings
 from tests.support.documents import born_digital_pdf
 from tests.support.processes import cli, cli_json, service_env
 
 
-def test_wait_without_a_worker_says_the_file_is_stored_and_names_archive_serve(tmp_path):
-    settings = Settings(data_dir=tmp_path / "data")
-    settings.data_dir.mkdir(parents=True)
-    migrate(settings.database_url)
-    c = build(settings)
-    seed_catalogs(c)
-    add_unit(c, SYSTEM, code="TINH", name="Ủy ban nhân dân tỉnh")
-    add_staff(c, SYSTEM, code="NV001", full_name="Nguyễn Văn An", unit_code="TINH")
-    c.close()
-    env = service_env(settings.data_dir)
+def test_wait_without_a_worker_says_the_file_is_stored_and_names_archive_serve(container, tmp_path):
+    add_staff(container, SYSTEM, code="NV001", full_name="Nguyễn Văn An", unit_code="TINH")
+    env = service_env(container.settings.data_dir)
     pdf = tmp_path / "quyet-dinh.pdf"
     pdf.write_bytes(born_digital_pdf(["Quyết định tuyển dụng"]))
 
