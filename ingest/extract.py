@@ -22,7 +22,7 @@ from ingest.orientation import ocr_oriented  # blank pages skipped, rotated page
 from ingest.page_review import ReviewRule
 from ingest.pdf_bounds import PdfLimits
 from ingest.render import rasterise_pdf_page
-from ingest.validate import DEFAULT_MAX_STREAM_BYTES, image_page_count, pdf_page_count
+from ingest.validate import DEFAULT_MAX_STREAM_BYTES, checked_image, pdf_page_count
 from search.text import nfc
 
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
@@ -127,10 +127,9 @@ def scan_dpi(frame: Image.Image, default: float) -> float:
 
 
 def extract_image(path: Path, opts: ExtractOptions, ocr: OcrFn) -> Iterator[PageText]:
-    image_page_count(path, max_pages=opts.max_pages, max_pixels=opts.max_image_pixels)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # Pillow's notes on odd tags: the frames were checked above
-        with Image.open(path) as img:
+        warnings.simplefilter("ignore")  # Pillow's notes on odd tags: the frames are checked first
+        with checked_image(path, max_pages=opts.max_pages, max_pixels=opts.max_image_pixels) as img:
             for i, frame in enumerate(ImageSequence.Iterator(img)):
                 if not _wanted(opts, i + 1):
                     continue

@@ -10,6 +10,8 @@ Every bound is checked before the work it protects (see pdf_bounds, image_bounds
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,30 +97,59 @@ def pdf_page_count(path: Path, limits: PdfLimits) -> int:
 
 def image_page_count(path: Path, *, max_pages: int, max_pixels: int) -> int:
     """Pages of an image file whose every frame decodes, each within the pixel bounds."""
+    with checked_image(path, max_pages=max_pages, max_pixels=max_pixels) as img:
+        return getattr(img, "n_frames", 1)
+
+
+@contextmanager
+def checked_image(path: Path, *, max_pages: int, max_pixels: int) -> Iterator[Image.Image]:
+    """The image file open, every frame checked first (count, size, that it decodes).
+
+    A single-frame image (a PNG or JPEG scan) comes back decoded by the check, so OCR reads the
+    same pixels and the page is decoded once, not twice (0.08–0.15 CPU-s of an A4 page at 300 dpi,
+    ~5 % of its OCR). Errors raised by the caller's own work inside the block are not the file's.
+    """
+    img = _open_checked(path, max_pages=max_pages, max_pixels=max_pixels)
+    try:
+        yield img
+    finally:
+        img.close()
+
+
+def _open_checked(path: Path, *, max_pages: int, max_pixels: int) -> Image.Image:
     Image.MAX_IMAGE_PIXELS = max_pixels
     number = 1
+    img: Image.Image | None = None
     try:
         with pillow_notes_logged():  # Pillow's notes on odd tags name its own files: not for people
-            with Image.open(path) as img:
-                if img.format == "TIFF":
-                    with open(path, "rb") as fh:
-                        count_tiff_frames(fh, max_pages)  # before Pillow walks or decodes any of them
-                n = getattr(img, "n_frames", 1)
-                if n > max_pages:
-                    raise InvalidUpload(f"Tệp có {n} trang, vượt giới hạn {max_pages} trang.")
-                for i in range(n):
-                    number = i + 1
-                    img.seek(i)
-                    check_frame_size(number, img.width, img.height, max_pixels)
-                    img.load()  # decodes the frame: catches truncated or corrupt data
-                return n
+            img = Image.open(path)
+            if img.format == "TIFF":
+                with open(path, "rb") as fh:
+                    count_tiff_frames(fh, max_pages)  # before Pillow walks or decodes any of them
+            n = getattr(img, "n_frames", 1)
+            if n > max_pages:
+                raise InvalidUpload(f"Tệp có {n} trang, vượt giới hạn {max_pages} trang.")
+            for i in range(n):
+                number = i + 1
+                img.seek(i)
+                check_frame_size(number, img.width, img.height, max_pixels)
+                img.load()  # decodes the frame: catches truncated or corrupt data
+            return img
     except InvalidUpload:
+        _close(img)
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        _close(img)
         raise InvalidUpload(BOMB) from None
     except Exception as exc:  # noqa: BLE001 — decoders raise OSError, TypeError, struct.error … on damage
+        _close(img)
         log.info("image refused as unreadable (frame %d): %s: %s", number, type(exc).__name__, exc)
         raise InvalidUpload(DAMAGED if number == 1 else f"Ảnh bị hỏng ở trang {number}, không đọc được.") from None
+
+
+def _close(img: Image.Image | None) -> None:
+    if img is not None:
+        img.close()
 
 
 def validate_file(path: Path, *, max_pages: int, max_image_pixels: int,

@@ -255,3 +255,60 @@ def test_a_page_tesseract_refuses_is_unreadable_for_good_and_a_killed_run_may_pa
     with pytest.raises(ExtractionFailed) as caught:
         ocr_image(page)
     assert not isinstance(caught.value, InvalidUpload)  # tried again
+
+
+def _pixels_read_by(ocr_calls: list):
+    def ocr(img: Image.Image):
+        from ingest.ocr import OcrResult
+
+        ocr_calls.append(img.tobytes())
+        return OcrResult(text="", confidence=0.0)
+
+    return ocr
+
+
+def test_a_single_frame_scan_is_decoded_once_from_check_to_ocr(tmp_path, monkeypatch):
+    """Extraction checks the file and OCRs the pixels that check decoded (an A4 PNG at 300 dpi
+    costs ~0.1 CPU-s to decode, bench.ocr_kinds' pages per CPU-second)."""
+    from PIL import PngImagePlugin
+
+    from ingest import extract_pages
+
+    img, _ = rendered_page(["Xin chào"])
+    path = _write(tmp_path, png_bytes(img), "a.png")
+    decodes = []
+    real_load = PngImagePlugin.PngImageFile.load
+
+    def load(self):
+        if self.tile:  # pixels still to decode (Pillow empties `tile` once it has)
+            decodes.append(1)
+        return real_load(self)
+
+    monkeypatch.setattr(PngImagePlugin.PngImageFile, "load", load)
+    seen: list = []
+    pages = list(extract_pages(path, "png", ocr=_pixels_read_by(seen)))
+    assert [p.number for p in pages] == [1]
+    assert seen == [img.convert("L").tobytes()] and decodes == [1]
+
+
+def test_every_frame_of_a_tiff_reaches_ocr_in_order(tmp_path):
+    from ingest import extract_pages
+
+    frames = [rendered_page([f"Trang {n}"])[0].convert("L") for n in (1, 2, 3)]
+    buf = io.BytesIO()
+    frames[0].save(buf, format="TIFF", save_all=True, append_images=frames[1:])
+    seen: list = []
+    assert [p.number for p in extract_pages(_write(tmp_path, buf.getvalue()), "tiff", ocr=_pixels_read_by(seen))] == [1, 2, 3]
+    assert seen == [f.tobytes() for f in frames]
+
+
+def test_an_error_of_the_work_on_a_checked_image_is_not_called_a_damaged_file(tmp_path):
+    from ingest.validate import checked_image
+
+    path = _write(tmp_path, png_bytes(rendered_page(["Xin chào"])[0]), "a.png")
+    with pytest.raises(ZeroDivisionError), checked_image(path, max_pages=10, max_pixels=50_000_000) as img:
+        assert img.im is not None  # decoded by the check
+        1 / 0
+    with pytest.raises(InvalidUpload, match="Ảnh bị hỏng"):
+        with checked_image(_write(tmp_path, png_bytes(rendered_page(["a"])[0])[:500]), max_pages=10, max_pixels=50_000_000):
+            pass
