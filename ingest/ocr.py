@@ -2,7 +2,9 @@
 
 Each page is measured and prepared by its own recipe (ingest.page_quality: gray to tesseract when
 clean, binarised and cleared of dust when dusty, seal-red and signature-blue ink taken out), and
-words tesseract read from dust (marks only, low confidence) are dropped from words and text.
+words tesseract read from dust (marks only, low confidence) are dropped from words and text. A page
+with speck clouds, read 1-bit, is read once more as its kept ink in gray on white, and each word is
+taken from whichever reading tesseract was surer of (`voted_words`).
 
 The same run's word table (TSV) is kept as `OcrResult.words`: each word's text, confidence and
 box in the pixels of the page image we were given (boxes on a deskewed page are mapped back),
@@ -23,8 +25,10 @@ import math
 import os
 import tempfile
 import unicodedata
-from collections.abc import Callable
-from dataclasses import dataclass
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytesseract
@@ -32,7 +36,7 @@ from PIL import Image
 
 from ingest.errors import ExtractionFailed, UnreadablePage
 from ingest.page_memory import keep_page_memory
-from ingest.page_quality import SpeckClouds
+from ingest.page_quality import PageQuality, SpeckClouds
 from ingest.page_quality import prepare as prepare_page
 from ingest.preprocess import PreprocessOptions, preprocess_with_angle, to_grayscale
 from search.text import nfc
@@ -194,6 +198,7 @@ def ocr_image(
     page = img.rotate(-rotation, expand=True) if rotation % 360 else img
     dusty = False
     clouds: SpeckClouds | None = None
+    quality: PageQuality | None = None
     if options is None:
         prepared, angle = page, 0.0
     elif options.adaptive:  # the page measured, its recipe chosen (ingest.page_quality)
@@ -203,26 +208,21 @@ def ocr_image(
         prepared, angle = prepare_with_angle(page, options, dpi)
     angle -= rotation % 360
     layer: bytes | None = None
-    with tempfile.TemporaryDirectory(prefix=owned_prefix("ocr-"), dir=tmp_dir) as tmp:
+    second: str | None = None
+    with tempfile.TemporaryDirectory(prefix=owned_prefix("ocr-"), dir=tmp_dir) as tmp, _tesseract_errors(timeout):
         page_file = write_uncompressed(prepared, Path(tmp) / "page", dpi)
-        try:
-            if text_layer:
-                text, tsv, layer = _run_with_layer(page_file, Path(tmp) / "out", lang=lang, dpi=dpi, timeout=timeout)
-            else:
-                # one tesseract run for both: the text as tesseract lays it out, and word confidences
-                # (the page's DPI travels in the BMP header)
-                text, tsv = pytesseract.run_and_get_multiple_output(
-                    str(page_file), extensions=["txt", "tsv"], lang=lang, timeout=timeout
-                )
-        except pytesseract.TesseractNotFoundError as exc:
-            raise ExtractionFailed("Không tìm thấy tesseract; chạy `make setup` để cài tesseract-ocr-vie.") from exc
-        except pytesseract.TesseractError as exc:
-            if exc.status < 0:  # killed by a signal (out of memory, shutdown): another try may pass
-                raise ExtractionFailed("Tiến trình OCR bị dừng giữa chừng.") from exc
-            log.warning("tesseract refused a page (%s): %s", exc.status, exc.message)
-            raise UnreadablePage("Công cụ OCR không đọc được ảnh trang này.") from exc
-        except RuntimeError as exc:  # pytesseract's timeout
-            raise ExtractionFailed(f"OCR quá {timeout} giây cho một trang.") from exc
+        if text_layer:
+            text, tsv, layer = _run_with_layer(page_file, Path(tmp) / "out", lang=lang, dpi=dpi, timeout=timeout)
+        else:
+            # one tesseract run for both: the text as tesseract lays it out, and word confidences
+            # (the page's DPI travels in the BMP header)
+            text, tsv = pytesseract.run_and_get_multiple_output(
+                str(page_file), extensions=["txt", "tsv"], lang=lang, timeout=timeout
+            )
+        if quality is not None and quality.second_reading is not None:  # a clouded page (page_quality.SECOND_READING)
+            second_file = write_uncompressed(quality.second_reading, Path(tmp) / "second", dpi)
+            second = pytesseract.run_and_get_multiple_output(str(second_file), extensions=["tsv"], lang=lang,
+                                                             timeout=timeout)[0]
     geometry = None
     if text_layer:
         geometry = PageGeometry(width=img.width, height=img.height, ocr_width=prepared.width,
@@ -230,14 +230,69 @@ def ocr_image(
     words = _words(tsv, angle=angle, ocr_size=prepared.size, page_size=img.size)
     text, confidence = nfc(text).strip(), _mean_confidence(tsv)
     if options is not None and options.adaptive:
-        kept = tuple(w for w in words if not is_dust_word(w, dusty_page=dusty))
+        kept = words
+        if second is not None:
+            kept = voted_words(words, _words(second, angle=angle, ocr_size=prepared.size, page_size=img.size))
+        kept = tuple(w for w in kept if not is_dust_word(w, dusty_page=dusty))
         if clouds is not None:
             kept = without_cloud_lines(kept, lambda w: clouds.share(*_box_on_turned_page(w, img.size, rotation)))
-        if len(kept) < len(words):  # dust read as marks: the text is the kept words, laid out as tesseract does
+        if kept != words:  # dust read as marks, or a word read better the second time: the text is the kept words
             words, text = kept, text_of_words(kept)
             confidence = round(sum(w.conf for w in kept) / len(kept), 2) if kept else 0.0
     return OcrResult(text=text, confidence=confidence, layer_pdf=layer, geometry=geometry,
                      words=words, size=(img.width, img.height), rotation=rotation % 360)
+
+
+@contextmanager
+def _tesseract_errors(timeout: int) -> Iterator[None]:
+    """tesseract's failures as ours: a page it refuses is UnreadablePage (the same page fails every
+    time); a missing engine, a timeout or a killed process are ExtractionFailed (they may pass)."""
+    try:
+        yield
+    except pytesseract.TesseractNotFoundError as exc:
+        raise ExtractionFailed("Không tìm thấy tesseract; chạy `make setup` để cài tesseract-ocr-vie.") from exc
+    except pytesseract.TesseractError as exc:
+        if exc.status < 0:  # killed by a signal (out of memory, shutdown): another try may pass
+            raise ExtractionFailed("Tiến trình OCR bị dừng giữa chừng.") from exc
+        log.warning("tesseract refused a page (%s): %s", exc.status, exc.message)
+        raise UnreadablePage("Công cụ OCR không đọc được ảnh trang này.") from exc
+    except RuntimeError as exc:  # pytesseract's timeout
+        raise ExtractionFailed(f"OCR quá {timeout} giây cho một trang.") from exc
+
+
+# Two readings' words are the same word when their boxes overlap this much (intersection over union).
+SAME_WORD_MIN_OVERLAP = 0.6
+
+
+def voted_words(first: tuple[OcrWord, ...], second: tuple[OcrWord, ...]) -> tuple[OcrWord, ...]:
+    """`first` with each word's text and confidence taken from `second` where `second` read the same
+    box (SAME_WORD_MIN_OVERLAP) differently and with more confidence; boxes and lines stay `first`'s."""
+    by_middle = sorted(second, key=_middle)
+    middles = [_middle(w) for w in by_middle]
+    out = []
+    for word in first:
+        # only words whose middle lies within this word's height can overlap it enough
+        near = by_middle[bisect_left(middles, word.top):bisect_right(middles, word.top + word.height)]
+        match = max(near, key=lambda other: _overlap(word, other), default=None)
+        if (match is not None and match.text != word.text and match.conf > word.conf
+                and _overlap(word, match) >= SAME_WORD_MIN_OVERLAP):
+            word = replace(word, text=match.text, conf=match.conf)
+        out.append(word)
+    return tuple(out)
+
+
+def _middle(word: OcrWord) -> float:
+    return word.top + word.height / 2
+
+
+def _overlap(a: OcrWord, b: OcrWord) -> float:
+    """Intersection over union of two words' boxes."""
+    width = min(a.left + a.width, b.left + b.width) - max(a.left, b.left)
+    height = min(a.top + a.height, b.top + b.height) - max(a.top, b.top)
+    if width <= 0 or height <= 0:
+        return 0.0
+    inter = width * height
+    return inter / (a.width * a.height + b.width * b.height - inter)
 
 
 # A word with no letter or digit that tesseract itself doubts is dust read as a mark (`¬`, `_`,

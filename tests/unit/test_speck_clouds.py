@@ -13,7 +13,8 @@ from PIL import Image
 from bench.cer import cer
 from bench.degrade import _mm, degrade_page, scan_finish, speck_cloud
 from bench.hard_pages import strip
-from ingest.ocr import OcrWord, ocr_image, without_cloud_lines
+import ingest.ocr
+from ingest.ocr import OcrWord, ocr_image, voted_words, without_cloud_lines
 from ingest.page_quality import (
     CLOUD_INK_MARGIN,
     SpeckClouds,
@@ -22,7 +23,7 @@ from ingest.page_quality import (
     prepare,
     speck_clouds,
 )
-from ingest.preprocess import crowded_tiles, tile_boxes
+from ingest.preprocess import crowded_tiles, dilate_cross, tile_boxes
 
 LINES = ["Cập nhật hồ sơ vào phần mềm quản lý,", "đổi mới thể thức, bổ sung đầy đủ thông tin."]
 
@@ -110,3 +111,47 @@ def test_a_dusty_page_on_gray_paper_goes_to_tesseract_gray_with_its_dust_painted
     # white paper with the same dust stays 1-bit (cheaper for tesseract, as good)
     prepared, _, quality = prepare(degrade_page(page.image, "speckle_dense", seed=3, dpi=200), dpi=200)
     assert quality.paper >= 235 and prepared.mode == "1"
+
+
+def test_each_word_is_taken_from_the_reading_tesseract_was_surer_of():
+    first = (_word("đối", 80.0, 1, 10), _word("mới", 96.0, 1, 120), _word("sơ", 70.0, 2, 10), _word("hồ", 60.0, 2, 300))
+    second = (_word("đổi", 91.0, 1, 12),   # the same box, read surer: taken
+              _word("mởi", 60.0, 1, 120),  # read less surely: the first reading stays
+              _word("sợ", 90.0, 2, 200),   # another place on the line: not the same word
+              _word("hổ", 99.0, 2, 340))   # overlapping too little (IoU 0.14)
+    voted = voted_words(first, second)
+    assert [w.text for w in voted] == ["đổi", "mới", "sơ", "hồ"]
+    assert voted[0].conf == 91.0 and (voted[0].left, voted[0].line) == (10, 1)  # first's box and line
+    assert voted_words(first, ()) == first
+
+
+def test_a_clouded_page_is_read_a_second_time_as_its_kept_ink_in_gray_on_white():
+    scan, _ = _clouded_strip(1)
+    prepared, angle, quality = prepare(scan)
+    second = quality.second_reading
+    assert prepared.mode == "1" and second is not None and second.mode == "L" and second.size == prepared.size
+    ink = ~np.asarray(prepared)
+    gray = np.asarray(second)
+    # the same ink, in gray: paper wherever the 1-bit page is paper three pixels round (the gray
+    # page is turned bilinearly, the 1-bit one by nearest pixel), dark where it is ink
+    assert (gray[~dilate_cross(ink, 3)] == 255).all()
+    assert np.median(gray[ink]) < 100 and (gray < 255).sum() > ink.sum()
+    # pages without clouds, and clouded pages below 250 dpi, are read once
+    assert prepare(degrade_page(strip(LINES, font_pt=12).image, "speckle_dense", seed=3, dpi=300))[2].second_reading is None
+    assert prepare(strip(LINES, font_pt=12).image)[2].second_reading is None
+
+
+def test_ocr_of_a_clouded_page_votes_between_its_two_readings(tesseract, monkeypatch):
+    calls = []
+
+    def spy(first, second):
+        calls.append((first, second))
+        return voted_words(first, second)
+
+    monkeypatch.setattr(ingest.ocr, "voted_words", spy)
+    scan, truth = _clouded_strip(2)
+    result = ocr_image(scan)
+    assert len(calls) == 1 and calls[0][0] and calls[0][1]
+    assert cer(result.text, truth) <= 0.2
+    ocr_image(strip(LINES, font_pt=12).image)  # a clean page: one reading, no vote
+    assert len(calls) == 1
