@@ -3,8 +3,8 @@
 Each page is measured and prepared by its own recipe (ingest.page_quality: gray to tesseract when
 clean, binarised and cleared of dust when dusty, seal-red and signature-blue ink taken out), and
 words tesseract read from dust (marks only, low confidence) are dropped from words and text. A page
-with speck clouds, read 1-bit, is read once more as its kept ink in gray on white, and each word is
-taken from whichever reading tesseract was surer of (`voted_words`).
+with speck clouds, read 1-bit, is read once more — the lines holding a doubted word — as its kept ink
+in gray on white, and each word is taken from whichever reading tesseract was surer of (`voted_words`).
 
 The same run's word table (TSV) is kept as `OcrResult.words`: each word's text, confidence and
 box in the pixels of the page image we were given (boxes on a deskewed page are mapped back),
@@ -220,7 +220,9 @@ def ocr_image(
                 str(page_file), extensions=["txt", "tsv"], lang=lang, timeout=timeout
             )
         if quality is not None and quality.second_reading is not None:  # a clouded page (page_quality.SECOND_READING)
-            second_file = write_uncompressed(quality.second_reading, Path(tmp) / "second", dpi)
+            # boxes on the image tesseract read (not mapped back onto the page): the second page is its twin
+            doubted = doubted_lines(_words(tsv, angle=0.0, ocr_size=prepared.size, page_size=prepared.size))
+            second_file = write_uncompressed(only_boxes(quality.second_reading, doubted), Path(tmp) / "second", dpi)
             second = pytesseract.run_and_get_multiple_output(str(second_file), extensions=["tsv"], lang=lang,
                                                              timeout=timeout)[0]
     geometry = None
@@ -258,6 +260,38 @@ def _tesseract_errors(timeout: int) -> Iterator[None]:
         raise UnreadablePage("Công cụ OCR không đọc được ảnh trang này.") from exc
     except RuntimeError as exc:  # pytesseract's timeout
         raise ExtractionFailed(f"OCR quá {timeout} giây cho một trang.") from exc
+
+
+# On a clouded page only the lines holding a word the first reading doubts (below this) are read the
+# second time — the rest of the second page is left blank: half the lines of a clouded page, and
+# most of the vote's gain (clustered speckle 0.47 % → 0.40 % against 0.37 % for the whole page read
+# again; specks touching strokes 0.17 → 0.04 % against 0.03 %) for about half its cost.
+DOUBTED_WORD_MAX_CONF = 93.0
+
+
+def doubted_lines(words: tuple[OcrWord, ...]) -> list[tuple[int, int, int, int]]:
+    """Boxes (left, top, right, bottom) of the lines holding a word read below DOUBTED_WORD_MAX_CONF,
+    a quarter of their height more above and below (the stacked marks)."""
+    lines: dict[tuple[int, int, int], list[OcrWord]] = {}
+    for word in words:
+        lines.setdefault((word.block, word.par, word.line), []).append(word)
+    boxes = []
+    for line in lines.values():
+        if min(w.conf for w in line) >= DOUBTED_WORD_MAX_CONF:
+            continue
+        left, top = min(w.left for w in line), min(w.top for w in line)
+        right, bottom = max(w.left + w.width for w in line), max(w.top + w.height for w in line)
+        pad = (bottom - top) // 4
+        boxes.append((max(0, left - 4), max(0, top - pad), right + 4, bottom + pad))
+    return boxes
+
+
+def only_boxes(page: Image.Image, boxes: list[tuple[int, int, int, int]]) -> Image.Image:
+    """`page` with everything outside `boxes` made paper."""
+    out = Image.new("L", page.size, 255)
+    for box in boxes:
+        out.paste(page.crop(box), box[:2])
+    return out
 
 
 # Two readings' words are the same word when their boxes overlap this much (intersection over union).

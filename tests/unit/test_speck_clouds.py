@@ -14,7 +14,7 @@ from bench.cer import cer
 from bench.degrade import _mm, degrade_page, scan_finish, speck_cloud
 from bench.hard_pages import strip
 import ingest.ocr
-from ingest.ocr import OcrWord, ocr_image, voted_words, without_cloud_lines
+from ingest.ocr import OcrWord, doubted_lines, ocr_image, only_boxes, voted_words, without_cloud_lines
 from ingest.page_quality import (
     CLOUD_INK_MARGIN,
     SpeckClouds,
@@ -123,6 +123,15 @@ def test_each_word_is_taken_from_the_reading_tesseract_was_surer_of():
     assert [w.text for w in voted] == ["đổi", "mới", "sơ", "hồ"]
     assert voted[0].conf == 91.0 and (voted[0].left, voted[0].line) == (10, 1)  # first's box and line
     assert voted_words(first, ()) == first
+
+
+def test_only_the_lines_holding_a_doubted_word_are_read_again():
+    words = (_word("hồ", 96.0, 1, 10), _word("sơ", 95.0, 1, 120),      # a line read surely
+             _word("đối", 90.0, 2, 10), _word("mới", 97.0, 2, 300))    # a line holding a doubted word
+    assert doubted_lines(words) == [(6, 193, 344, 237)]  # its words' box, ¼ of its height above and below
+    page = Image.new("L", (400, 300), 0)
+    second = np.asarray(only_boxes(page, doubted_lines(words)))
+    assert (second[193:237, 6:344] == 0).all() and second.sum() == 255 * (400 * 300 - 44 * 338)
 
 
 def test_a_clouded_page_is_read_a_second_time_as_its_kept_ink_in_gray_on_white():
