@@ -272,11 +272,8 @@ DOUBTED_WORD_MAX_CONF = 93.0
 def doubted_lines(words: tuple[OcrWord, ...]) -> list[tuple[int, int, int, int]]:
     """Boxes (left, top, right, bottom) of the lines holding a word read below DOUBTED_WORD_MAX_CONF,
     a quarter of their height more above and below (the stacked marks)."""
-    lines: dict[tuple[int, int, int], list[OcrWord]] = {}
-    for word in words:
-        lines.setdefault((word.block, word.par, word.line), []).append(word)
     boxes = []
-    for line in lines.values():
+    for line in _lines(words).values():
         if min(w.conf for w in line) >= DOUBTED_WORD_MAX_CONF:
             continue
         left, top = min(w.left for w in line), min(w.top for w in line)
@@ -348,15 +345,20 @@ CLOUD_LINE_MIN_SHARE = 0.5
 
 def without_cloud_lines(words: tuple[OcrWord, ...], cloud_share: Callable[[OcrWord], float]) -> tuple[OcrWord, ...]:
     """`words` without the lines that are a speck cloud read as text (CLOUD_LINE_MAX_CONF)."""
-    lines: dict[tuple[int, int, int], list[OcrWord]] = {}
-    for word in words:
-        lines.setdefault((word.block, word.par, word.line), []).append(word)
-    dust = {key for key, line in lines.items()
+    dust = {key for key, line in _lines(words).items()
             if sum(w.conf for w in line) / len(line) < CLOUD_LINE_MAX_CONF
             and all(cloud_share(w) >= CLOUD_LINE_MIN_SHARE for w in line)}
     if not dust:
         return words
     return tuple(w for w in words if (w.block, w.par, w.line) not in dust)
+
+
+def _lines(words: tuple[OcrWord, ...]) -> dict[tuple[int, int, int], list[OcrWord]]:
+    """Words by the line tesseract put them on (block, paragraph, line), in reading order."""
+    lines: dict[tuple[int, int, int], list[OcrWord]] = {}
+    for word in words:
+        lines.setdefault((word.block, word.par, word.line), []).append(word)
+    return lines
 
 
 def _box_on_turned_page(word: OcrWord, size: tuple[int, int], rotation: int) -> tuple[int, int, int, int]:

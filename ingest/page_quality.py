@@ -223,13 +223,15 @@ def prepare(img: Image.Image, options: PreprocessOptions = PreprocessOptions(),
     arr = np.asarray(gray)
     threshold = min(254, otsu_from_histogram(gray.histogram()) + options.ink_bias)
     ink = arr <= threshold
+    clouded = False
     if options.denoise:
         passes = speck_passes(quality, options, dpi)
         for max_px, max_area, clearance in passes:
             ink &= ~speck_mask(ink, max_px=max_px, max_area=max_area, clearance_px=clearance)
         if not quality.dense:  # dust all over is no cloud: the 1 px ring filter is its measure
             quality = replace(quality, clouds=speck_clouds(specks, dpi))
-            if dpi >= CLOUD_MIN_DPI and quality.clouds.tiles.any():
+            clouded = dpi >= CLOUD_MIN_DPI and bool(quality.clouds.tiles.any())
+            if clouded:
                 ink = clear_clouds(ink, arr, quality.clouds, quality.ink, passes[:2])
     if quality.paper < GRAY_PAPER_BELOW:
         # gray paper: tesseract reads the gray page, with what our filters took for dust painted out
@@ -237,7 +239,7 @@ def prepare(img: Image.Image, options: PreprocessOptions = PreprocessOptions(),
         painted[(arr <= threshold) & ~ink] = 255
         return (*_deskewed(Image.fromarray(painted), ink, options, GRAY_DESKEW_MIN_DEG), quality)
     page, angle = _deskewed(bitmap_from_ink(ink), ink, options, 0.0)
-    if SECOND_READING and quality.clouds is not None and dpi >= CLOUD_MIN_DPI and quality.clouds.tiles.any():
+    if SECOND_READING and clouded:
         strokes = Image.fromarray(np.where(dilate_cross(ink, 1), arr, 255).astype(np.uint8))
         quality = replace(quality, second_reading=rotate_page(strokes, angle) if angle else strokes)
     return page, angle, quality

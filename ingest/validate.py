@@ -119,37 +119,32 @@ def checked_image(path: Path, *, max_pages: int, max_pixels: int) -> Iterator[Im
 def _open_checked(path: Path, *, max_pages: int, max_pixels: int) -> Image.Image:
     Image.MAX_IMAGE_PIXELS = max_pixels
     number = 1
-    img: Image.Image | None = None
     try:
         with pillow_notes_logged():  # Pillow's notes on odd tags name its own files: not for people
             img = Image.open(path)
-            if img.format == "TIFF":
-                with open(path, "rb") as fh:
-                    count_tiff_frames(fh, max_pages)  # before Pillow walks or decodes any of them
-            n = getattr(img, "n_frames", 1)
-            if n > max_pages:
-                raise InvalidUpload(f"Tệp có {n} trang, vượt giới hạn {max_pages} trang.")
-            for i in range(n):
-                number = i + 1
-                img.seek(i)
-                check_frame_size(number, img.width, img.height, max_pixels)
-                img.load()  # decodes the frame: catches truncated or corrupt data
+            try:
+                if img.format == "TIFF":
+                    with open(path, "rb") as fh:
+                        count_tiff_frames(fh, max_pages)  # before Pillow walks or decodes any of them
+                n = getattr(img, "n_frames", 1)
+                if n > max_pages:
+                    raise InvalidUpload(f"Tệp có {n} trang, vượt giới hạn {max_pages} trang.")
+                for i in range(n):
+                    number = i + 1
+                    img.seek(i)
+                    check_frame_size(number, img.width, img.height, max_pixels)
+                    img.load()  # decodes the frame: catches truncated or corrupt data
+            except BaseException:
+                img.close()  # refused: the file is not left open
+                raise
             return img
     except InvalidUpload:
-        _close(img)
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        _close(img)
         raise InvalidUpload(BOMB) from None
     except Exception as exc:  # noqa: BLE001 — decoders raise OSError, TypeError, struct.error … on damage
-        _close(img)
         log.info("image refused as unreadable (frame %d): %s: %s", number, type(exc).__name__, exc)
         raise InvalidUpload(DAMAGED if number == 1 else f"Ảnh bị hỏng ở trang {number}, không đọc được.") from None
-
-
-def _close(img: Image.Image | None) -> None:
-    if img is not None:
-        img.close()
 
 
 def validate_file(path: Path, *, max_pages: int, max_image_pixels: int,

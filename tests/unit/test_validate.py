@@ -5,11 +5,13 @@ import zlib
 from pathlib import Path
 
 import pytest
-from PIL import Image, TiffImagePlugin
+from PIL import Image, PngImagePlugin, TiffImagePlugin
 from pypdf import PdfWriter
 
-from ingest import InvalidUpload, UnreadablePage, receive_stream, validate_file
+from ingest import InvalidUpload, UnreadablePage, extract_pages, receive_stream, validate_file
 from ingest.image_bounds import count_tiff_frames
+from ingest.ocr import OcrResult
+from ingest.validate import checked_image
 from tests.support import hostile_files as hostile
 from tests.support.documents import born_digital_pdf, png_bytes, rendered_page
 
@@ -259,8 +261,6 @@ def test_a_page_tesseract_refuses_is_unreadable_for_good_and_a_killed_run_may_pa
 
 def _pixels_read_by(ocr_calls: list):
     def ocr(img: Image.Image):
-        from ingest.ocr import OcrResult
-
         ocr_calls.append(img.tobytes())
         return OcrResult(text="", confidence=0.0)
 
@@ -270,10 +270,6 @@ def _pixels_read_by(ocr_calls: list):
 def test_a_single_frame_scan_is_decoded_once_from_check_to_ocr(tmp_path, monkeypatch):
     """Extraction checks the file and OCRs the pixels that check decoded (an A4 PNG at 300 dpi
     costs ~0.1 CPU-s to decode, bench.ocr_kinds' pages per CPU-second)."""
-    from PIL import PngImagePlugin
-
-    from ingest import extract_pages
-
     img, _ = rendered_page(["Xin chào"])
     path = _write(tmp_path, png_bytes(img), "a.png")
     decodes = []
@@ -292,8 +288,6 @@ def test_a_single_frame_scan_is_decoded_once_from_check_to_ocr(tmp_path, monkeyp
 
 
 def test_every_frame_of_a_tiff_reaches_ocr_in_order(tmp_path):
-    from ingest import extract_pages
-
     frames = [rendered_page([f"Trang {n}"])[0].convert("L") for n in (1, 2, 3)]
     buf = io.BytesIO()
     frames[0].save(buf, format="TIFF", save_all=True, append_images=frames[1:])
@@ -303,8 +297,6 @@ def test_every_frame_of_a_tiff_reaches_ocr_in_order(tmp_path):
 
 
 def test_an_error_of_the_work_on_a_checked_image_is_not_called_a_damaged_file(tmp_path):
-    from ingest.validate import checked_image
-
     path = _write(tmp_path, png_bytes(rendered_page(["Xin chào"])[0]), "a.png")
     with pytest.raises(ZeroDivisionError), checked_image(path, max_pages=10, max_pixels=50_000_000) as img:
         assert img.im is not None  # decoded by the check
