@@ -2,7 +2,8 @@
 
 Each page is measured and prepared by its own recipe (ingest.page_quality: gray to tesseract when
 clean, binarised and cleared of dust when dusty, seal-red and signature-blue ink taken out), and
-words tesseract read from dust (marks only, low confidence) are dropped from words and text. A page
+words tesseract read from dust (marks only, low confidence) and table rules read as bars (`|`) are
+dropped from words and text. A page
 with speck clouds, read 1-bit, is read once more — the lines holding a doubted word — as its kept ink
 in gray on white, and each word is taken from whichever reading tesseract was surer of (`voted_words`).
 
@@ -235,7 +236,7 @@ def ocr_image(
         kept = words
         if second is not None:
             kept = voted_words(words, _words(second, angle=angle, ocr_size=prepared.size, page_size=img.size))
-        kept = tuple(w for w in kept if not is_dust_word(w, dusty_page=dusty))
+        kept = tuple(w for w in without_rule_bars(kept) if not is_dust_word(w, dusty_page=dusty))
         if clouds is not None:
             kept = without_cloud_lines(kept, lambda w: clouds.share(*_box_on_turned_page(w, img.size, rotation)))
         if kept != words:  # dust read as marks, or a word read better the second time: the text is the kept words
@@ -387,6 +388,23 @@ def is_dust_word(word: OcrWord, *, dusty_page: bool = False) -> bool:
     if word.conf < DUST_WORD_MAX_CONF and not any(_is_text_char(ch) for ch in word.text):
         return True
     return dusty_page and len(word.text) <= 2 and word.conf < DUSTY_PAGE_SHORT_WORD_MAX_CONF
+
+
+# Bar glyphs: what tesseract reads a table's vertical rule as (đường kẻ dọc of a Mẫu 2C form),
+# alone ("| 04/10") or stuck to the word beside the rule ("hội|"). Vietnamese text has no use for
+# them: on the bench's Mẫu 2C pages they were 0.1–0.3 CER points of every seed's table kind, and
+# no other kind's pipeline text held one.
+RULE_BARS = "|¦│┃ǀ｜"
+
+
+def without_rule_bars(words: tuple[OcrWord, ...]) -> tuple[OcrWord, ...]:
+    """`words` with bars (RULE_BARS) taken off each word's ends, and words that were only bars dropped."""
+    out = []
+    for word in words:
+        text = word.text.strip(RULE_BARS)
+        if text:
+            out.append(word if text == word.text else replace(word, text=text))
+    return tuple(out)
 
 
 def text_of_words(words: tuple[OcrWord, ...]) -> str:

@@ -131,6 +131,34 @@ def test_on_a_dusty_page_a_short_word_read_at_no_confidence_is_dust():
     assert not is_dust_word(_w("trực", 0.0), dusty_page=True)
 
 
+def test_bars_read_from_a_table_rule_are_dropped_and_words_keep_their_text():
+    from ingest.ocr import without_rule_bars
+
+    words = (_w("|", 95.0), _w("04/10/1995", 96.0), _w("hội|", 90.0), _w("¦", 40.0), _w("Hà", 96.0))
+    assert [w.text for w in without_rule_bars(words)] == ["04/10/1995", "hội", "Hà"]
+    assert without_rule_bars(words[1:2]) == words[1:2]   # nothing to take off: the same word
+
+
+def test_a_mau_2c_table_strip_reads_without_the_rules_as_bars(tesseract):
+    # three rows of a Mẫu 2C table (16–18: long labels that run up to the column rule, where
+    # tesseract reads the rule as "|"); form_2c_page lays rows of 2 × the font size under two
+    # empty rows below the 20 mm margin
+    import random
+
+    from bench.hard_pages import form_2c_page
+
+    page = form_2c_page(random.Random(0), dpi=300, font="liberation-serif")
+    lines = page.truth.split("\n")
+    first = next(i for i, line in enumerate(lines) if line.startswith("16)"))
+    row_h, top = 100, round(20 / 25.4 * 300) + 100 * (first + 1)
+    scan = degrade_page(page.image, "table_2c", seed=0, dpi=300).crop((0, top - 10, 2480, top + 3 * row_h + 10))
+    result = ocr_image(scan)
+    assert not any(bar in result.text for bar in "|¦│"), result.text
+    assert not any("|" in w.text for w in result.words)
+    dates = [line.rsplit(" ", 1)[1] for line in lines[first:first + 3]]
+    assert all(date in result.text.split() for date in dates), (dates, result.text)
+
+
 def test_text_is_laid_out_from_words_a_line_per_line_and_a_gap_between_paragraphs():
     from ingest.ocr import text_of_words
 
