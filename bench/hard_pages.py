@@ -181,6 +181,18 @@ def form_2c_page(rng: random.Random, *, dpi: int, font: str, font_pt: float = 12
     return HardPage(img, "\n".join(drawn), dpi, "mau-2c", font)
 
 
+def form_2c_rows(rng: random.Random, first: int, count: int, *, dpi: int = 300, font: str = "liberation-serif",
+                 font_pt: float = 12) -> HardPage:
+    """Rows ``first`` … ``first + count - 1`` (1 is the first field) of a `form_2c_page`, cut out with their
+    rules: a strip of a Mẫu 2C table for unit tests."""
+    page = form_2c_page(rng, dpi=dpi, font=font, font_pt=font_pt)
+    margin, row_h = _page(dpi)[1], round(round(font_pt * dpi / 72) * 2.0)
+    top = margin + row_h * (first + 1)  # the title, then an empty row, then the fields
+    lines = page.truth.split("\n")[first:first + count]
+    box = (0, top - row_h // 10, page.image.width, top + count * row_h + row_h // 10)
+    return HardPage(page.image.crop(box), "\n".join(lines), dpi, "mau-2c-rows", font)
+
+
 def pages(count: int, *, seed: int, dpi: int, table_every: int = 0, folder: Path = REGULATIONS) -> list[HardPage]:
     """``count`` pages, deterministic from ``seed``; every ``table_every``-th one a Mẫu 2C table."""
     rng = random.Random(f"hard:{seed}:{dpi}")

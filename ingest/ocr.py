@@ -14,7 +14,8 @@ with tesseract's block / paragraph / line numbers — what reading a form's fiel
 Asked for it (`text_layer=True`), the same tesseract run also writes the page's invisible text
 layer (a text-only PDF, `-c textonly_pdf=1`) laid out at the DPI we pass, together with the
 geometry of the image tesseract read (deskewed, so grown and rotated): the archival copy
-(ingest.pdfa) maps that layer back onto the original scan without a second OCR pass.
+(ingest.pdfa) maps that layer back onto the original scan without a second OCR pass. The layer
+holds the words kept, in their kept text, as the page's text does (ingest.text_layer).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from ingest.page_memory import keep_page_memory
 from ingest.page_quality import PageQuality, SpeckClouds
 from ingest.page_quality import prepare as prepare_page
 from ingest.preprocess import PreprocessOptions, preprocess_with_angle, to_grayscale
+from ingest.text_layer import with_words
 from search.text import nfc
 from storage import owned_prefix
 
@@ -240,6 +242,8 @@ def ocr_image(
         if clouds is not None:
             kept = without_cloud_lines(kept, lambda w: clouds.share(*_box_on_turned_page(w, img.size, rotation)))
         if kept != words:  # dust read as marks, or a word read better the second time: the text is the kept words
+            if layer is not None:  # and so is the archival copy's text layer
+                layer = with_words(layer, words, kept)
             words, text = kept, text_of_words(kept)
             confidence = round(sum(w.conf for w in kept) / len(kept), 2) if kept else 0.0
     return OcrResult(text=text, confidence=confidence, layer_pdf=layer, geometry=geometry,

@@ -6,13 +6,15 @@ same seeded kinds as bench.ocr_kinds; each OCR is a strip of 2–3 lines, well u
 
 from __future__ import annotations
 
+import random
+
 import numpy as np
 import pytest
 from PIL import Image
 
 from bench.cer import cer
 from bench.degrade import degrade_page
-from bench.hard_pages import strip
+from bench.hard_pages import form_2c_rows, strip
 from ingest.ocr import ocr_image
 from ingest.page_quality import gray_without_colour, measure, prepare
 from ingest.preprocess import PreprocessOptions
@@ -140,22 +142,13 @@ def test_bars_read_from_a_table_rule_are_dropped_and_words_keep_their_text():
 
 
 def test_a_mau_2c_table_strip_reads_without_the_rules_as_bars(tesseract):
-    # three rows of a Mẫu 2C table (16–18: long labels that run up to the column rule, where
-    # tesseract reads the rule as "|"); form_2c_page lays rows of 2 × the font size under two
-    # empty rows below the 20 mm margin
-    import random
-
-    from bench.hard_pages import form_2c_page
-
-    page = form_2c_page(random.Random(0), dpi=300, font="liberation-serif")
-    lines = page.truth.split("\n")
-    first = next(i for i, line in enumerate(lines) if line.startswith("16)"))
-    row_h, top = 100, round(20 / 25.4 * 300) + 100 * (first + 1)
-    scan = degrade_page(page.image, "table_2c", seed=0, dpi=300).crop((0, top - 10, 2480, top + 3 * row_h + 10))
-    result = ocr_image(scan)
+    # rows 16–18: long labels that run up to the column rule, where tesseract reads the rule as "|"
+    rows = form_2c_rows(random.Random(0), 25, 3)
+    assert rows.truth.startswith("16)")
+    result = ocr_image(degrade_page(rows.image, "table_2c", seed=0, dpi=300))
     assert not any(bar in result.text for bar in "|¦│"), result.text
     assert not any("|" in w.text for w in result.words)
-    dates = [line.rsplit(" ", 1)[1] for line in lines[first:first + 3]]
+    dates = [line.rsplit(" ", 1)[1] for line in rows.truth.split("\n")]
     assert all(date in result.text.split() for date in dates), (dates, result.text)
 
 

@@ -1,0 +1,99 @@
+"""The page's invisible text layer (lớp chữ ẩn) brought to the words OCR kept.
+
+Tesseract writes the text-only PDF in the same run as the word table, one `TJ` per word in the
+table's order. OCR then drops words (dust, a table rule read as `|`, a speck cloud read as a line)
+and takes some from a second reading (ingest.ocr). Without this the archival copy's text layer
+would still say what the record's text no longer does: search in the PDF would find the dust.
+
+The layer's words are matched to the word table by order and text; when they do not match word for
+word (another tesseract's renderer), the layer is left as tesseract wrote it.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Sequence
+from typing import Protocol
+
+import pikepdf
+
+log = logging.getLogger(__name__)
+
+
+class _Word(Protocol):
+    text: str
+    left: int
+    top: int
+    width: int
+    height: int
+    block: int
+    par: int
+    line: int
+
+
+def _key(word: _Word) -> tuple[int, ...]:
+    # kept words are the read words themselves or copies with a new text: the box and the line say which
+    return (word.block, word.par, word.line, word.left, word.top, word.width, word.height)
+
+
+def _encode(text: str) -> bytes:
+    # tesseract's glyphless font: one 2-byte code per UTF-16 unit, the word followed by a space
+    return (text + " ").encode("utf-16-be")
+
+
+def _decode(operand: object) -> str | None:
+    """The word a TJ operand holds (its strings joined, the trailing space off), None if not strings."""
+    if not isinstance(operand, pikepdf.Array):
+        return None
+    parts = [bytes(item) for item in operand if isinstance(item, pikepdf.String)]
+    try:
+        return b"".join(parts).decode("utf-16-be").strip()
+    except UnicodeDecodeError:
+        return None
+
+
+def with_words(layer: bytes, read: Sequence[_Word], kept: Sequence[_Word]) -> bytes:
+    """`layer` (tesseract's text-only PDF of one page) holding only the `kept` words, in their kept text.
+
+    `read` are the words of the same run, in its order; each kept word is one of them, or a copy with
+    another text. A dropped word's `TJ` goes (the moves between words stay, so the rest keep their
+    places); a word with another text gets it, its horizontal scaling set so it spans the same width.
+    """
+    by_key = {_key(w): w for w in kept}
+    with pikepdf.open(io.BytesIO(layer)) as pdf:
+        page = pdf.pages[0]
+        ops = pikepdf.parse_content_stream(page)
+        shows = [i for i, (_, op) in enumerate(ops) if str(op) == "TJ"]
+        texts = [_decode(ops[i][0][0]) if ops[i][0] else None for i in shows]
+        if texts != [w.text for w in read]:
+            log.info("text layer left as written: its %d words are not the word table's %d", len(texts), len(read))
+            return layer
+        out: list = list(ops)
+        drop: set[int] = set()
+        for index, word in zip(shows, read):
+            now = by_key.get(_key(word))
+            if now is None:
+                drop.add(index)
+            elif now.text != word.text:
+                out[index] = pikepdf.ContentStreamInstruction(
+                    [pikepdf.Array([pikepdf.String(_encode(now.text))])], pikepdf.Operator("TJ"))
+                _rescale(out, index, len(_encode(word.text)) / len(_encode(now.text)))
+        if not drop and out == ops:
+            return layer
+        page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(
+            [op for i, op in enumerate(out) if i not in drop]))
+        buffer = io.BytesIO()
+        pdf.save(buffer)
+        return buffer.getvalue()
+
+
+def _rescale(ops: list, show: int, factor: float) -> None:
+    """Scale the horizontal scaling (Tz) set for the word shown at `show` (the last Tz before it)."""
+    for i in range(show - 1, -1, -1):
+        operands, op = ops[i]
+        if str(op) == "Tz":
+            ops[i] = pikepdf.ContentStreamInstruction([round(float(operands[0]) * factor, 3)], pikepdf.Operator("Tz"))
+            return
+        if str(op) in ("TJ", "BT"):
+            return
