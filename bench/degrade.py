@@ -243,6 +243,25 @@ def colour_scan(img: Image.Image, rng: np.random.Generator, dpi: int) -> Image.I
     return scan_finish(Image.fromarray(rgb.astype(np.uint8), "RGB"), rng, blur=0.6, quality=80)
 
 
+def uneven_light(img: Image.Image, rng: np.random.Generator, dpi: int) -> Image.Image:
+    """A page photographed or scanned lit unevenly: light falling off from one edge or corner by
+    20–50 %, on every other page a hand's or the phone's soft shadow across it; a gray JPEG."""
+    h, w = img.height, img.width
+    # the light on a small grid, scaled up (a full-size grid is slow)
+    gy, gx = (a.astype(np.float32) for a in np.mgrid[0:64, 0:64] / 63)
+    angle = float(rng.uniform(0, 2 * np.pi))
+    along = np.cos(angle) * (gx - 0.5) + np.sin(angle) * (gy - 0.5)
+    light = 1.0 - float(rng.uniform(0.2, 0.5)) * (along - along.min()) / (along.max() - along.min())
+    if rng.random() < 0.5:
+        middle, width = float(rng.uniform(0.2, 0.8)), float(rng.uniform(0.05, 0.12))
+        light *= 1 - float(rng.uniform(0.15, 0.3)) * np.exp(-((gx - middle) / width) ** 2)
+    light_full = np.asarray(Image.fromarray((light * 255).astype(np.uint8)).resize((w, h), Image.Resampling.BILINEAR),
+                            dtype=np.float32) / 255
+    ink, paper = float(rng.uniform(25, 45)), float(rng.uniform(235, 250))
+    page = ink + np.asarray(img, dtype=np.float32) / 255 * (paper - ink)
+    return scan_finish(Image.fromarray(np.clip(page * light_full, 0, 255).astype(np.uint8)), rng, blur=0.7, quality=75)
+
+
 KINDS: dict[str, Kind] = {
     "clean": clean,
     "speckle_dense": speckle_dense,
@@ -258,6 +277,7 @@ KINDS: dict[str, Kind] = {
     "folded_corner": folded_corner,
     "table_2c": table_grid,
     "colour_scan": colour_scan,
+    "uneven_light": uneven_light,
 }
 # kinds whose trouble is noise on the page (the ≤ 0.5 % target applies to each)
 NOISE_KINDS = ("speckle_dense", "speckle_clustered", "specks_touching", "photocopy")

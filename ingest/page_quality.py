@@ -28,6 +28,7 @@ from ingest.preprocess import (
     bitmap_from_ink,
     crowded_tiles,
     dilate_cross,
+    evened_lighting,
     otsu_from_histogram,
     rotate_page,
     skew_of_ink,
@@ -210,6 +211,7 @@ def prepare(img: Image.Image, options: PreprocessOptions = PreprocessOptions(),
             dpi: float = 300) -> tuple[Image.Image, float, PageQuality]:
     """The page as tesseract should see it, the deskew angle applied, and what was measured."""
     gray, share = gray_without_colour(img)
+    gray = evened_lighting(gray, dpi)
     quality, ink, specks = _measure(gray, share)
     if quality.recipe == "gray" or not options.binarise:
         if options.denoise and specks.any():

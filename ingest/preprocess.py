@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageFilter
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,51 @@ def to_grayscale(img: Image.Image) -> Image.Image:
         background = Image.new("RGBA", img.size, "white")
         img = Image.alpha_composite(background, img)
     return img.convert("L")
+
+
+# Light that falls off across the page — a phone photo, a book's gutter, a hand's shadow — takes the
+# paper from ~240 on one side to ~130 on the other, and no single threshold (ours or tesseract's)
+# then separates ink from paper: text in the dim part comes out black or not at all. The paper's own
+# brightness is estimated at 1/8 scale, as the brightest pixel within ~4.7 mm (no letter is that
+# wide, so each window holds paper), and the page is evened when that varies by at least this much
+# between the 2nd and the 98th percentile. Scanned pages measure 1–10, photocopies 16–49, yellowed
+# paper 31–36. On 24 pages lit unevenly (spreads 20–103; scratch pages, not bench.degrade) raw
+# tesseract read 9.9 % and 1.0 % CER on two sets of twelve, the pipeline without evening 10.1 % and
+# 0.62 %, with it 0.11 % on both; it helped from a spread of 42 (0.78 → 0.26 %). Below 40 evening
+# changed only tesseract's noise (yellowed paper, 9 pages: 0.12 → 0.15 %; photocopies equal in
+# sum), so it is left out there.
+UNEVEN_PAPER_MIN_SPREAD = 40
+
+
+def _sliding_max(a: np.ndarray, size: int) -> np.ndarray:
+    """The maximum over a size × size window round each pixel (edges repeated): two 1-d passes."""
+    r = size // 2
+    for axis in (0, 1):
+        padded = np.pad(a, [(r, r) if ax == axis else (0, 0) for ax in (0, 1)], mode="edge")
+        n = a.shape[axis]
+        a = padded.take(range(0, n), axis=axis)
+        for k in range(1, size):
+            a = np.maximum(a, padded.take(range(k, k + n), axis=axis))
+    return a
+
+
+def evened_lighting(gray: Image.Image, dpi: float = 300) -> Image.Image:
+    """The page with its paper brought to one level (nền giấy đều): each pixel divided by the paper's
+    brightness round it and multiplied by the page's paper level (its 90th percentile), so ink stays
+    as dark against the paper as it was; the page itself when its paper is even enough
+    (UNEVEN_PAPER_MIN_SPREAD). A few milliseconds to measure, ~0.1 s to even an A4 page at 300 dpi."""
+    scale = max(2, round(8 * dpi / 300))
+    if min(gray.size) < scale * 16:
+        return gray
+    small = gray.reduce(scale)
+    paper = Image.fromarray(_sliding_max(np.asarray(small), 7)).filter(ImageFilter.GaussianBlur(2))
+    levels = np.asarray(paper)
+    low, level, high = np.percentile(levels, [2, 90, 98])
+    if high - low < UNEVEN_PAPER_MIN_SPREAD:
+        return gray
+    around = np.asarray(paper.resize(gray.size, Image.BILINEAR), dtype=np.uint16)
+    evened = np.asarray(gray, dtype=np.uint16) * int(level) // np.maximum(around, 1)
+    return Image.fromarray(np.minimum(evened, 255).astype(np.uint8))
 
 
 def otsu_from_histogram(hist: Sequence[int]) -> int:
