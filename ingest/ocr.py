@@ -3,9 +3,9 @@
 Each page is measured and prepared by its own recipe (ingest.page_quality: gray to tesseract when
 clean, binarised and cleared of dust when dusty, seal-red and signature-blue ink taken out), and
 words tesseract read from dust (marks only, low confidence) and table rules read as bars (`|`) are
-dropped from words and text. A page
-with speck clouds, read 1-bit, is read once more — the lines holding a doubted word — as its kept ink
-in gray on white, and each word is taken from whichever reading tesseract was surer of (`voted_words`).
+dropped from words and text. A page with speck clouds, read 1-bit, is read once more — the lines
+holding a doubted word — as its kept ink in gray on white, and each word is taken from whichever
+reading tesseract was surer of (`voted_words`).
 
 The same run's word table (TSV) is kept as `OcrResult.words`: each word's text, confidence and
 box in the pixels of the page image we were given (boxes on a deskewed page are mapped back),

@@ -68,13 +68,10 @@ UNEVEN_PAPER_MIN_SPREAD = 40
 def _sliding_max(a: np.ndarray, size: int) -> np.ndarray:
     """The maximum over a size × size window round each pixel (edges repeated): two 1-d passes."""
     r = size // 2
-    for axis in (0, 1):
-        padded = np.pad(a, [(r, r) if ax == axis else (0, 0) for ax in (0, 1)], mode="edge")
-        n = a.shape[axis]
-        a = padded.take(range(0, n), axis=axis)
-        for k in range(1, size):
-            a = np.maximum(a, padded.take(range(k, k + n), axis=axis))
-    return a
+    rows = np.pad(a, ((r, r), (0, 0)), mode="edge")
+    a = np.maximum.reduce([rows[k:k + a.shape[0]] for k in range(size)])
+    columns = np.pad(a, ((0, 0), (r, r)), mode="edge")
+    return np.maximum.reduce([columns[:, k:k + a.shape[1]] for k in range(size)])
 
 
 def evened_lighting(gray: Image.Image, dpi: float = 300) -> Image.Image:

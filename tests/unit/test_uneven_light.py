@@ -58,3 +58,12 @@ def test_a_dim_page_is_read_as_well_as_a_bright_one_and_better_than_raw_tesserac
     raw = ocr_image(scan, options=None).text
     assert cer(ours, page.truth) <= 0.01, ours
     assert cer(ours, page.truth) < cer(raw, page.truth), (ours, raw)
+
+
+def test_the_paper_estimate_takes_the_brightest_pixel_of_each_window_as_pils_max_filter_does():
+    from PIL import ImageFilter
+
+    from ingest.preprocess import _sliding_max
+
+    a = np.random.default_rng(0).integers(0, 255, (31, 45)).astype(np.uint8)
+    assert np.array_equal(_sliding_max(a, 7), np.asarray(Image.fromarray(a).filter(ImageFilter.MaxFilter(7))))
