@@ -243,7 +243,7 @@ def ocr_image(
             kept = without_cloud_lines(kept, lambda w: clouds.share(*_box_on_turned_page(w, img.size, rotation)))
         if kept != words:  # dust read as marks, or a word read better the second time: the text is the kept words
             if layer is not None:  # and so is the archival copy's text layer
-                layer = with_words(layer, words, kept)
+                layer = with_words(layer, kept_texts(words, kept))
             words, text = kept, text_of_words(kept)
             confidence = round(sum(w.conf for w in kept) / len(kept), 2) if kept else 0.0
     return OcrResult(text=text, confidence=confidence, layer_pdf=layer, geometry=geometry,
@@ -409,6 +409,16 @@ def without_rule_bars(words: tuple[OcrWord, ...]) -> tuple[OcrWord, ...]:
         if text:
             out.append(word if text == word.text else replace(word, text=text))
     return tuple(out)
+
+
+def kept_texts(read: tuple[OcrWord, ...], kept: tuple[OcrWord, ...]) -> list[tuple[str, str | None]]:
+    """For each word read, its text and what it is in `kept` (None when dropped). A kept word is the
+    read word itself or a copy with another text: its box and line say which."""
+    def key(word: OcrWord) -> tuple[int, ...]:
+        return (word.block, word.par, word.line, word.left, word.top, word.width, word.height)
+
+    now = {key(w): w.text for w in kept}
+    return [(w.text, now.get(key(w))) for w in read]
 
 
 def text_of_words(words: tuple[OcrWord, ...]) -> str:

@@ -6,7 +6,8 @@ and takes some from a second reading (ingest.ocr). Without this the archival cop
 would still say what the record's text no longer does: search in the PDF would find the dust.
 
 The layer's words are matched to the word table by order and text; when they do not match word for
-word (another tesseract's renderer), the layer is left as tesseract wrote it.
+word (another tesseract's renderer), the layer is left as tesseract wrote it. Which word became what
+is the caller's to say (ingest.ocr.kept_texts).
 """
 
 from __future__ import annotations
@@ -14,27 +15,10 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Sequence
-from typing import Protocol
 
 import pikepdf
 
 log = logging.getLogger(__name__)
-
-
-class _Word(Protocol):
-    text: str
-    left: int
-    top: int
-    width: int
-    height: int
-    block: int
-    par: int
-    line: int
-
-
-def _key(word: _Word) -> tuple[int, ...]:
-    # kept words are the read words themselves or copies with a new text: the box and the line say which
-    return (word.block, word.par, word.line, word.left, word.top, word.width, word.height)
 
 
 def _encode(text: str) -> bytes:
@@ -53,32 +37,30 @@ def _decode(operand: object) -> str | None:
         return None
 
 
-def with_words(layer: bytes, read: Sequence[_Word], kept: Sequence[_Word]) -> bytes:
-    """`layer` (tesseract's text-only PDF of one page) holding only the `kept` words, in their kept text.
+def with_words(layer: bytes, words: Sequence[tuple[str, str | None]]) -> bytes:
+    """`layer` (tesseract's text-only PDF of one page) with its words as OCR kept them.
 
-    `read` are the words of the same run, in its order; each kept word is one of them, or a copy with
-    another text. A dropped word's `TJ` goes (the moves between words stay, so the rest keep their
-    places); a word with another text gets it, its horizontal scaling set so it spans the same width.
+    `words` has one (text as read, text kept or None when dropped) per word of the same run, in its
+    order. A dropped word's `TJ` goes (the moves between words stay, so the rest keep their places);
+    a word with another text gets it, its horizontal scaling set so it spans the same width.
     """
-    by_key = {_key(w): w for w in kept}
     with pikepdf.open(io.BytesIO(layer)) as pdf:
         page = pdf.pages[0]
         ops = pikepdf.parse_content_stream(page)
         shows = [i for i, (_, op) in enumerate(ops) if str(op) == "TJ"]
         texts = [_decode(ops[i][0][0]) if ops[i][0] else None for i in shows]
-        if texts != [w.text for w in read]:
-            log.info("text layer left as written: its %d words are not the word table's %d", len(texts), len(read))
+        if texts != [read for read, _ in words]:
+            log.info("text layer left as written: its %d words are not the word table's %d", len(texts), len(words))
             return layer
         out: list = list(ops)
         drop: set[int] = set()
-        for index, word in zip(shows, read):
-            now = by_key.get(_key(word))
+        for index, (read, now) in zip(shows, words):
             if now is None:
                 drop.add(index)
-            elif now.text != word.text:
+            elif now != read:
                 out[index] = pikepdf.ContentStreamInstruction(
-                    [pikepdf.Array([pikepdf.String(_encode(now.text))])], pikepdf.Operator("TJ"))
-                _rescale(out, index, len(_encode(word.text)) / len(_encode(now.text)))
+                    [pikepdf.Array([pikepdf.String(_encode(now))])], pikepdf.Operator("TJ"))
+                _rescale(out, index, len(_encode(read)) / len(_encode(now)))
         if not drop and out == ops:
             return layer
         page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(

@@ -14,7 +14,7 @@ import pypdf
 
 from bench.degrade import degrade_page
 from bench.hard_pages import form_2c_rows, strip
-from ingest.ocr import ocr_image
+from ingest.ocr import kept_texts, ocr_image
 from ingest.text_layer import with_words
 
 
@@ -37,7 +37,7 @@ def test_a_dropped_word_leaves_the_layer_and_a_changed_word_takes_its_new_text(t
     layer, words = _read(strip(["Cán bộ, công chức được điều động, luân chuyển"]).image)
     assert _layer_words(layer) == [w.text for w in words]
     kept = (replace(words[0], text="Viên"),) + words[2:]
-    edited = with_words(layer, words, kept)
+    edited = with_words(layer, kept_texts(words, kept))
     assert _layer_words(edited) == ["Viên"] + [w.text for w in words[2:]]
     # "Cán" → "Viên": one more letter in the same width, so the word is drawn narrower
     before, after = _scales(layer), _scales(edited)
@@ -46,13 +46,13 @@ def test_a_dropped_word_leaves_the_layer_and_a_changed_word_takes_its_new_text(t
 
 def test_nothing_changed_gives_back_the_same_layer(tesseract):
     layer, words = _read(strip(["Sở Nội vụ tỉnh"]).image)
-    assert with_words(layer, words, words) == layer
+    assert with_words(layer, kept_texts(words, words)) == layer
 
 
 def test_a_layer_whose_words_are_not_the_word_tables_is_left_as_written(tesseract):
     layer, words = _read(strip(["Sở Nội vụ tỉnh"]).image)
     other = (replace(words[0], text="Phòng"),) + words[1:]
-    assert with_words(layer, other, other[1:]) == layer
+    assert with_words(layer, kept_texts(other, other[1:])) == layer
 
 
 def test_the_layer_of_a_mau_2c_strip_holds_no_rule_bars_and_says_what_the_text_says(tesseract):
