@@ -386,9 +386,17 @@ def _is_text_char(ch: str) -> bool:
     return unicodedata.category(ch) in ("Lu", "Ll", "Lt", "Lo", "Nd")
 
 
+# "./." ends the text of a Vietnamese decision or regulation (each of shared/regulations' five ends
+# so); read apart from the last word, tesseract doubts it (22–37 on the bench's pages), yet it is text.
+END_OF_TEXT_MARK = "./."
+
+
 def is_dust_word(word: OcrWord, *, dusty_page: bool = False) -> bool:
     """A word that is only marks (no letter, no digit) read with low confidence: dust, not text;
-    on a dusty page also a one- or two-character word read at almost no confidence."""
+    on a dusty page also a one- or two-character word read at almost no confidence. The end-of-text
+    mark ("./.") is never dust."""
+    if word.text == END_OF_TEXT_MARK:
+        return False
     if word.conf < DUST_WORD_MAX_CONF and not any(_is_text_char(ch) for ch in word.text):
         return True
     return dusty_page and len(word.text) <= 2 and word.conf < DUSTY_PAGE_SHORT_WORD_MAX_CONF

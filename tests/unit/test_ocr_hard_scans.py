@@ -122,6 +122,8 @@ def test_a_doubtful_word_of_marks_only_is_dust_and_a_real_dash_is_not():
     assert not is_dust_word(_w("11", 20.0))      # a doubtful number is still a number
     assert not is_dust_word(_w("ủy", 5.0))
     assert is_dust_word(_w("ˆ", 27.0))            # a modifier letter is a mark, not a letter
+    assert not is_dust_word(_w("./.", 22.0))     # the end of a decision's text
+    assert not is_dust_word(_w("./.", 5.0), dusty_page=True)
 
 
 def test_on_a_dusty_page_a_short_word_read_at_no_confidence_is_dust():
