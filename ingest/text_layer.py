@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import logging
+import unicodedata
 from collections.abc import Sequence
 
 import pikepdf
@@ -27,12 +28,13 @@ def _encode(text: str) -> bytes:
 
 
 def _decode(operand: object) -> str | None:
-    """The word a TJ operand holds (its strings joined, the trailing space off), None if not strings."""
+    """The word a TJ operand holds (its strings joined, the trailing space off, NFC as the word table's
+    text is), None if not strings."""
     if not isinstance(operand, pikepdf.Array):
         return None
     parts = [bytes(item) for item in operand if isinstance(item, pikepdf.String)]
     try:
-        return b"".join(parts).decode("utf-16-be").strip()
+        return unicodedata.normalize("NFC", b"".join(parts).decode("utf-16-be").strip())
     except UnicodeDecodeError:
         return None
 

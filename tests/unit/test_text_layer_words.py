@@ -63,3 +63,23 @@ def test_the_layer_of_a_mau_2c_strip_holds_no_rule_bars_and_says_what_the_text_s
     result = ocr_image(scan, text_layer=True)
     assert _layer_words(result.layer_pdf) == result.text.split()
     assert "|" not in result.text
+
+
+def test_a_layer_written_in_decomposed_marks_still_matches_the_word_table(tesseract):
+    import unicodedata
+
+    layer, words = _read(strip(["Hồ sơ cán bộ"]).image)
+    # the same layer with its first word in NFD (base letters and combining marks), as another
+    # tesseract's renderer might write it
+    with pikepdf.open(io.BytesIO(layer)) as pdf:
+        ops = pikepdf.parse_content_stream(pdf.pages[0])
+        first = next(i for i, (_, op) in enumerate(ops) if str(op) == "TJ")
+        nfd = (unicodedata.normalize("NFD", words[0].text) + " ").encode("utf-16-be")
+        ops[first] = pikepdf.ContentStreamInstruction([pikepdf.Array([pikepdf.String(nfd)])], pikepdf.Operator("TJ"))
+        pdf.pages[0].Contents = pdf.make_stream(pikepdf.unparse_content_stream(ops))
+        buffer = io.BytesIO()
+        pdf.save(buffer)
+    decomposed = buffer.getvalue()
+    assert unicodedata.normalize("NFD", words[0].text) != words[0].text  # "Hồ" does decompose
+    edited = with_words(decomposed, kept_texts(words, words[1:]))
+    assert _layer_words(edited) == [w.text for w in words[1:]]
