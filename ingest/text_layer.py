@@ -56,6 +56,7 @@ def with_words(layer: bytes, words: Sequence[tuple[str, str | None]]) -> bytes:
             return layer
         out: list = list(ops)
         drop: set[int] = set()
+        changed = False
         for index, (read, now) in zip(shows, words):
             if now is None:
                 drop.add(index)
@@ -63,7 +64,8 @@ def with_words(layer: bytes, words: Sequence[tuple[str, str | None]]) -> bytes:
                 out[index] = pikepdf.ContentStreamInstruction(
                     [pikepdf.Array([pikepdf.String(_encode(now))])], pikepdf.Operator("TJ"))
                 _rescale(out, index, len(_encode(read)) / len(_encode(now)))
-        if not drop and out == ops:
+                changed = True
+        if not drop and not changed:
             return layer
         page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(
             [op for i, op in enumerate(out) if i not in drop]))
