@@ -172,7 +172,7 @@ def test_admin_revokes_a_user_who_then_cannot_log_in(new_page):
     admin.get_by_label("Mã đơn vị").fill("Q2.TC")
     admin.get_by_label("Tên đơn vị").fill("Phòng Tài chính - Kế hoạch Quận 2")
     admin.get_by_role("button", name="Thêm đơn vị").click()
-    assert admin.get_by_role("status").filter(has_text="Đã thêm đơn vị Q2.TC.").is_visible()
+    expect(admin.get_by_role("status").filter(has_text="Đã thêm đơn vị Q2.TC.")).to_be_visible()
     screenshot(admin, "quan-tri-don-vi")
 
     admin.get_by_role("link", name="Tài khoản", exact=True).click()
@@ -182,7 +182,7 @@ def test_admin_revokes_a_user_who_then_cannot_log_in(new_page):
     assert "Đang hoạt động" in card.inner_text()
     admin.once("dialog", lambda dialog: dialog.accept())
     admin.get_by_role("button", name="Thu hồi tài khoản").click()
-    assert admin.get_by_role("status").filter(has_text="Đã thu hồi tài khoản se.bi.thu.hoi.").is_visible()
+    expect(admin.get_by_role("status").filter(has_text="Đã thu hồi tài khoản se.bi.thu.hoi.")).to_be_visible()
     assert "Đã thu hồi" in admin.locator("#user-card").inner_text()
     screenshot(admin, "quan-tri-tai-khoan")
 
@@ -201,7 +201,8 @@ def test_admin_revokes_a_user_who_then_cannot_log_in(new_page):
     admin.get_by_label("Vai trò", exact=True).select_option("auditor")
     admin.get_by_label("Ngày hết hạn").fill("31/12/2030")
     admin.get_by_role("button", name="Tạo tài khoản").click()
-    assert admin.get_by_role("status").filter(has_text="Đã tạo tài khoản kiem.tra.moi.").is_visible()
+    # the form posts and the page is drawn again: wait for it (is_visible() alone raced the reload)
+    expect(admin.get_by_role("status").filter(has_text="Đã tạo tài khoản kiem.tra.moi.")).to_be_visible()
     assert "31/12/2030 23:59" in admin.locator("#user-card").inner_text()
     newcomer = new_page()
     login(newcomer, "kiem.tra.moi", "tam-thoi-2026")
