@@ -140,6 +140,11 @@ _VALUES = ["Kinh", "Không", "Chuyên viên", "01.003", "3/9", "3,00", "12/12", 
            "Phó Trưởng phòng Tổ chức cán bộ"]
 
 
+def _2c_row_height(dpi: int, font_pt: float) -> int:
+    """A Mẫu 2C table row: twice the font size (one place for form_2c_page and form_2c_rows)."""
+    return round(round(font_pt * dpi / 72) * 2.0)
+
+
 def form_2c_page(rng: random.Random, *, dpi: int, font: str, font_pt: float = 12) -> HardPage:
     """A Mẫu 2C-like page: a ruled two-column table, label | value, one row per field."""
     img, margin = _page(dpi)
@@ -147,7 +152,7 @@ def form_2c_page(rng: random.Random, *, dpi: int, font: str, font_pt: float = 12
     regular, bold = _font(font, size), _font(font, size, bold=True)
     draw = ImageDraw.Draw(img)
     line_w = max(1, round(dpi / 150))
-    row_h = round(size * 2.0)
+    row_h = _2c_row_height(dpi, font_pt)
     split = margin + round((img.width - 2 * margin) * 0.48)
     pad = round(size * 0.4)
     drawn: list[str] = []
@@ -186,7 +191,7 @@ def form_2c_rows(rng: random.Random, first: int, count: int, *, dpi: int = 300, 
     """Rows ``first`` … ``first + count - 1`` (1 is the first field) of a `form_2c_page`, cut out with their
     rules: a strip of a Mẫu 2C table for unit tests."""
     page = form_2c_page(rng, dpi=dpi, font=font, font_pt=font_pt)
-    margin, row_h = _page(dpi)[1], round(round(font_pt * dpi / 72) * 2.0)
+    margin, row_h = _page(dpi)[1], _2c_row_height(dpi, font_pt)
     top = margin + row_h * (first + 1)  # the title, then an empty row, then the fields
     lines = page.truth.split("\n")[first:first + count]
     box = (0, top - row_h // 10, page.image.width, top + count * row_h + row_h // 10)

@@ -66,7 +66,9 @@ UNEVEN_PAPER_MIN_SPREAD = 40
 
 
 def _sliding_max(a: np.ndarray, size: int) -> np.ndarray:
-    """The maximum over a size × size window round each pixel (edges repeated): two 1-d passes."""
+    """The maximum over a size × size window round each pixel (edges repeated): two 1-d passes.
+    PIL's MaxFilter gives the same (tests/unit/test_uneven_light.py) but as a rank filter, ~30 ms
+    on an A4 page's 1/8 scale against ~0.2 ms here, and this runs on every page."""
     r = size // 2
     rows = np.pad(a, ((r, r), (0, 0)), mode="edge")
     a = np.maximum.reduce([rows[k:k + a.shape[0]] for k in range(size)])
