@@ -5,7 +5,8 @@ clean, binarised and cleared of dust when dusty, seal-red and signature-blue ink
 words tesseract read from dust (marks only, low confidence) and table rules read as bars (`|`) are
 dropped from words and text. A page with speck clouds, read 1-bit, is read once more — the lines
 holding a doubted word — as its kept ink in gray on white, and each word is taken from whichever
-reading tesseract was surer of (`voted_words`).
+reading tesseract was surer of (`voted_words`). A line of ink where tesseract's layout read no word
+at all is read on its own and put back in its place (ingest.unread_lines).
 
 The same run's word table (TSV) is kept as `OcrResult.words`: each word's text, confidence and
 box in the pixels of the page image we were given (boxes on a deskewed page are mapped back),
@@ -41,7 +42,8 @@ from ingest.page_memory import keep_page_memory
 from ingest.page_quality import PageQuality, SpeckClouds
 from ingest.page_quality import prepare as prepare_page
 from ingest.preprocess import PreprocessOptions, preprocess_with_angle, to_grayscale
-from ingest.text_layer import with_words
+from ingest.text_layer import with_added_words, with_words
+from ingest.unread_lines import line_image, sure_line, unread_ink, unread_lines, with_lines
 from search.text import nfc
 from storage import owned_prefix
 
@@ -119,19 +121,10 @@ class OcrResult:
     ink_ratio: float | None = None
 
 
-def _words(tsv: str, *, angle: float, ocr_size: tuple[int, int], page_size: tuple[int, int]) -> tuple[OcrWord, ...]:
-    """The word rows (level 5) of tesseract's TSV, boxes mapped from the OCR image onto the page."""
-    rad = math.radians(angle)
-    cos, sin = math.cos(rad), math.sin(rad)
-    ocx, ocy = ocr_size[0] / 2, ocr_size[1] / 2
-    pcx, pcy = page_size[0] / 2, page_size[1] / 2
-
-    def to_page(x: float, y: float) -> tuple[float, float]:
-        # PIL's rotate(angle) turns the page counter-clockwise about its centre (y points down):
-        # undo it about the OCR image's centre, which is the page's centre
-        dx, dy = x - ocx, y - ocy
-        return pcx + dx * cos - dy * sin, pcy + dx * sin + dy * cos
-
+def _words(tsv: str, *, angle: float, ocr_size: tuple[int, int], page_size: tuple[int, int],
+           origin: tuple[int, int] = (0, 0)) -> tuple[OcrWord, ...]:
+    """The word rows (level 5) of tesseract's TSV, boxes mapped from the OCR image onto the page;
+    `origin` is where the image tesseract read lies on the OCR image (a line cut out of it)."""
     out: list[OcrWord] = []
     for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
         text = nfc(row.get("text") or "").strip()
@@ -145,14 +138,35 @@ def _words(tsv: str, *, angle: float, ocr_size: tuple[int, int], page_size: tupl
             continue
         if conf < 0:
             continue
-        if abs(angle) > 1e-9:
-            corners = [to_page(x, y) for x in (left, left + w) for y in (top, top + h)]
-            xs, ys = [p[0] for p in corners], [p[1] for p in corners]
-            x0, y0 = max(0, round(min(xs))), max(0, round(min(ys)))
-            x1, y1 = min(page_size[0], round(max(xs))), min(page_size[1], round(max(ys)))
-            left, top, w, h = x0, y0, max(1, x1 - x0), max(1, y1 - y0)
-        out.append(OcrWord(text=text, conf=round(conf, 2), left=left, top=top, width=w, height=h,
-                           block=block, par=par, line=line))
+        out.append(OcrWord(text=text, conf=round(conf, 2), left=left + origin[0], top=top + origin[1], width=w,
+                           height=h, block=block, par=par, line=line))
+    return _mapped(tuple(out), angle=angle, ocr_size=ocr_size, page_size=page_size)
+
+
+def _mapped(words: tuple[OcrWord, ...], *, angle: float, ocr_size: tuple[int, int],
+            page_size: tuple[int, int]) -> tuple[OcrWord, ...]:
+    """Words with boxes on the OCR image (the page turned `angle` degrees and grown to `ocr_size`),
+    their boxes mapped onto the page: each the box round its turned-back corners."""
+    if abs(angle) <= 1e-9:
+        return words
+    rad = math.radians(angle)
+    cos, sin = math.cos(rad), math.sin(rad)
+    ocx, ocy = ocr_size[0] / 2, ocr_size[1] / 2
+    pcx, pcy = page_size[0] / 2, page_size[1] / 2
+
+    def to_page(x: float, y: float) -> tuple[float, float]:
+        # PIL's rotate(angle) turns the page counter-clockwise about its centre (y points down):
+        # undo it about the OCR image's centre, which is the page's centre
+        dx, dy = x - ocx, y - ocy
+        return pcx + dx * cos - dy * sin, pcy + dx * sin + dy * cos
+
+    out = []
+    for word in words:
+        corners = [to_page(x, y) for x in (word.left, word.left + word.width) for y in (word.top, word.top + word.height)]
+        xs, ys = [p[0] for p in corners], [p[1] for p in corners]
+        x0, y0 = max(0, round(min(xs))), max(0, round(min(ys)))
+        x1, y1 = min(page_size[0], round(max(xs))), min(page_size[1], round(max(ys)))
+        out.append(replace(word, left=x0, top=y0, width=max(1, x1 - x0), height=max(1, y1 - y0)))
     return tuple(out)
 
 
@@ -212,6 +226,7 @@ def ocr_image(
     angle -= rotation % 360
     layer: bytes | None = None
     second: str | None = None
+    recovered: list[tuple[OcrWord, ...]] = []  # lines tesseract's layout left out, read on their own
     with tempfile.TemporaryDirectory(prefix=owned_prefix("ocr-"), dir=tmp_dir) as tmp, _tesseract_errors(timeout):
         page_file = write_uncompressed(prepared, Path(tmp) / "page", dpi)
         if text_layer:
@@ -222,9 +237,12 @@ def ocr_image(
             text, tsv = pytesseract.run_and_get_multiple_output(
                 str(page_file), extensions=["txt", "tsv"], lang=lang, timeout=timeout
             )
+        # boxes on the image tesseract read (not mapped back onto the page): the second page is its twin
+        on_ocr_image = _words(tsv, angle=0.0, ocr_size=prepared.size, page_size=prepared.size)
+        if options is not None and options.adaptive:
+            recovered = read_left_out_lines(prepared, on_ocr_image, Path(tmp), lang=lang, dpi=dpi, timeout=timeout)
         if quality is not None and quality.second_reading is not None:  # a clouded page (page_quality.SECOND_READING)
-            # boxes on the image tesseract read (not mapped back onto the page): the second page is its twin
-            doubted = doubted_lines(_words(tsv, angle=0.0, ocr_size=prepared.size, page_size=prepared.size))
+            doubted = doubted_lines(on_ocr_image)
             second_file = write_uncompressed(only_boxes(quality.second_reading, doubted), Path(tmp) / "second", dpi)
             second = pytesseract.run_and_get_multiple_output(str(second_file), extensions=["tsv"], lang=lang,
                                                              timeout=timeout)[0]
@@ -238,16 +256,42 @@ def ocr_image(
         kept = words
         if second is not None:
             kept = voted_words(words, _words(second, angle=angle, ocr_size=prepared.size, page_size=img.size))
+        found = [_mapped(line, angle=angle, ocr_size=prepared.size, page_size=img.size) for line in recovered]
+        kept = with_lines(kept, found)
         kept = tuple(w for w in without_rule_bars(kept) if not is_dust_word(w, dusty_page=dusty))
         if clouds is not None:
             kept = without_cloud_lines(kept, lambda w: clouds.share(*_box_on_turned_page(w, img.size, rotation)))
         if kept != words:  # dust read as marks, or a word read better the second time: the text is the kept words
             if layer is not None:  # and so is the archival copy's text layer
                 layer = with_words(layer, kept_texts(words, kept))
+                # a recovered line's words, boxes on the image tesseract read, as they were kept
+                added = zip(kept_texts(tuple(w for line in found for w in line), kept),
+                            (w for line in recovered for w in line))
+                layer = with_added_words(layer, [(now, (w.left, w.top, w.width, w.height))
+                                                 for (_, now), w in added if now], dpi=dpi)
             words, text = kept, text_of_words(kept)
             confidence = round(sum(w.conf for w in kept) / len(kept), 2) if kept else 0.0
     return OcrResult(text=text, confidence=confidence, layer_pdf=layer, geometry=geometry,
                      words=words, size=(img.width, img.height), rotation=rotation % 360)
+
+
+def read_left_out_lines(page: Image.Image, words: tuple[OcrWord, ...], tmp: Path, *, lang: str, dpi: float,
+                       timeout: int) -> list[tuple[OcrWord, ...]]:
+    """The lines of `page` with ink and no word read (ingest.unread_lines), each read on its own as one
+    line and kept when tesseract is sure of it; boxes on `page` (the image tesseract read)."""
+    ink = unread_ink(page, words)
+    out = []
+    for number, line in enumerate(unread_lines(ink, words)):
+        image, origin = line_image(ink, line, pad=(line.bottom - line.top) // 3 + 8)
+        base = tmp / f"line-{number}"
+        pytesseract.pytesseract.run_tesseract(
+            str(write_uncompressed(image, base, dpi)), str(base), extension="tsv", lang=lang, timeout=timeout,
+            config=f"--psm 7 --dpi {round(dpi)} -c tessedit_create_tsv=1")
+        tsv = base.with_suffix(".tsv").read_text(encoding="utf-8")
+        read = _words(tsv, angle=0.0, ocr_size=page.size, page_size=page.size, origin=origin)
+        if sure_line(read):
+            out.append(read)
+    return out
 
 
 @contextmanager
@@ -421,9 +465,10 @@ def without_rule_bars(words: tuple[OcrWord, ...]) -> tuple[OcrWord, ...]:
 
 def kept_texts(read: tuple[OcrWord, ...], kept: tuple[OcrWord, ...]) -> list[tuple[str, str | None]]:
     """For each word read, its text and what it is in `kept` (None when dropped). A kept word is the
-    read word itself or a copy with another text: its box and line say which."""
+    read word itself or a copy with another text or line number (ingest.unread_lines): its box says
+    which (no two words of a page share a box)."""
     def key(word: OcrWord) -> tuple[int, ...]:
-        return (word.block, word.par, word.line, word.left, word.top, word.width, word.height)
+        return (word.left, word.top, word.width, word.height)
 
     now = {key(w): w.text for w in kept}
     return [(w.text, now.get(key(w))) for w in read]

@@ -197,7 +197,7 @@ def crowded_tiles(marks: np.ndarray, *, tile: int, min_count: int, grow: int = 1
     return dilate_cross(crowded, grow) if grow else crowded
 
 
-def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
+def true_runs(flags: np.ndarray) -> list[tuple[int, int]]:
     """(start, stop) of each run of True in a 1-d bool array."""
     edges = np.flatnonzero(np.diff(np.concatenate(([0], flags.view(np.int8), [0]))))
     return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
@@ -207,8 +207,8 @@ def tile_boxes(tiles: np.ndarray) -> list[tuple[int, int, int, int]]:
     """Boxes (row0, row1, col0, col1, in squares) that cover the True squares of `tiles`: each
     band of consecutive rows holding one, cut into its runs of columns holding one."""
     boxes = []
-    for r0, r1 in _runs(tiles.any(axis=1)):
-        boxes.extend((r0, r1, c0, c1) for c0, c1 in _runs(tiles[r0:r1].any(axis=0)))
+    for r0, r1 in true_runs(tiles.any(axis=1)):
+        boxes.extend((r0, r1, c0, c1) for c0, c1 in true_runs(tiles[r0:r1].any(axis=0)))
     return boxes
 
 

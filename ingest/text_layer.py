@@ -7,7 +7,9 @@ would still say what the record's text no longer does: search in the PDF would f
 
 The layer's words are matched to the word table by order and text; when they do not match word for
 word (another tesseract's renderer), the layer is left as tesseract wrote it. Which word became what
-is the caller's to say (ingest.ocr.kept_texts).
+is the caller's to say (ingest.ocr.kept_texts). Words read apart from that run (a line tesseract's
+layout left out, ingest.unread_lines) are added to the layer in its own glyphless font, each
+spanning its box (`with_added_words`).
 """
 
 from __future__ import annotations
@@ -83,3 +85,41 @@ def _rescale(ops: list, show: int, factor: float) -> None:
             return
         if str(op) in ("TJ", "BT"):
             return
+
+
+def with_added_words(layer: bytes, words: Sequence[tuple[str, tuple[int, int, int, int]]], *, dpi: float) -> bytes:
+    """`layer` with `words` (text, (left, top, width, height) in pixels of the image tesseract read at
+    `dpi`) written in it as tesseract writes its own: invisible (render mode 3), in the layer's
+    glyphless font, each word's text spanning its box. A layer without a font is left as it is."""
+    if not words:
+        return layer
+    with pikepdf.open(io.BytesIO(layer)) as pdf:
+        page = pdf.pages[0]
+        fonts = page.Resources.get("/Font")
+        if not fonts:
+            log.info("text layer left as written: it has no font for %d added words", len(words))
+            return layer
+        name = pikepdf.Name(next(iter(fonts.keys())))
+        em = float(fonts[name].DescendantFonts[0].get("/DW", 1000)) / 1000  # width of each glyph, in em
+        page_height = float(page.MediaBox[3])
+        scale = 72 / dpi
+        added = [pikepdf.ContentStreamInstruction([], pikepdf.Operator("BT")),
+                 pikepdf.ContentStreamInstruction([3], pikepdf.Operator("Tr"))]
+        for text, (left, top, width, height) in words:
+            size = max(1.0, height * scale)
+            code = _encode(text)
+            stretch = 100 * width * scale / (len(code) / 2 * em * size)  # 2 bytes a code
+            added += [
+                pikepdf.ContentStreamInstruction([name, round(size, 2)], pikepdf.Operator("Tf")),
+                pikepdf.ContentStreamInstruction(
+                    [1, 0, 0, 1, round(left * scale, 2), round(page_height - (top + height) * scale, 2)],
+                    pikepdf.Operator("Tm")),
+                pikepdf.ContentStreamInstruction([round(stretch, 3)], pikepdf.Operator("Tz")),
+                pikepdf.ContentStreamInstruction([pikepdf.Array([pikepdf.String(code)])], pikepdf.Operator("TJ")),
+            ]
+        added.append(pikepdf.ContentStreamInstruction([], pikepdf.Operator("ET")))
+        ops = list(pikepdf.parse_content_stream(page))
+        page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(ops + added))
+        buffer = io.BytesIO()
+        pdf.save(buffer)
+        return buffer.getvalue()

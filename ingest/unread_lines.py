@@ -1,0 +1,165 @@
+"""Lines tesseract's layout left out (dòng bị bỏ sót): ink the size of a line of text, no word read there.
+
+Now and then tesseract's page layout drops a whole clean line of a page it otherwise reads well:
+no block, no line, no word for it in the word table ("a) Cán bộ, công chức theo quy định của Luật
+Cán bộ, công chức năm 2008 (sửa đổi," — 80 characters — on a 1-bit page read at 0.1 % elsewhere).
+On the bench's speck-cloud pages that was one page in about twenty, and it alone put a seed's
+clustered speckle from ~0.5 % to 2 % CER. Read on its own as one line (`--psm 7`), the same ink
+reads at 90+.
+
+So, once the page is read: the words' boxes are painted out of its ink, and what is left is looked
+for rows of a line's height and at least a quarter of the text's width (`unread_lines`: a few numpy
+passes, ~7 ms a page). Signatures, seals, punched holes and table rules are narrower or thinner
+than that; what is found is read as a line and kept only when tesseract is sure of it
+(RECOVERED_LINE_MIN_CONF), so a band of leftover grains reads as nothing kept.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PIL import Image
+
+from ingest.preprocess import otsu_from_histogram, true_runs
+
+if TYPE_CHECKING:
+    from ingest.ocr import OcrWord
+
+# A band is a line when its height is this share of the page's median word height (words of three
+# letters or more: a line's box holds its ascenders and stacked marks) …
+LINE_MIN_HEIGHT = 0.5
+LINE_MAX_HEIGHT = 2.0
+# … its ink spans at least this share of the width the page's words span (a signature, a seal
+# left in black, a punched hole are narrower) …
+LINE_MIN_WIDTH = 0.25
+# … and each of its rows holds at least this share of the page's width in ink (a table's vertical
+# rules, ~3 px each, and a speck cloud's leftover grains hold fewer).
+ROW_MIN_INK = 0.02
+# … and letters' stems: in at least this share of its inked columns ink fills STEM_MIN_FILL of its
+# height (a table's horizontal rule, sloping across a page left unturned, makes a band of a line's
+# height, but no column of it holds more than the rule's 2–4 px, save where a vertical rule crosses).
+LINE_MIN_STEMS = 0.08
+STEM_MIN_FILL = 0.4
+# Rows of a line may part by this much (between a capital's stacked mark and the letter).
+ROW_GAP_PX = 3
+# Ink within this many pixels of a word's box belongs to it (a mark tesseract left out of the box).
+WORD_MARGIN_PX = 3
+# A page with more such bands than this is not a page with a line left out but ink tesseract does not
+# read as print (handwriting, a drawing, a photograph): reading each band would cost a tesseract run
+# (~0.2 s) for nothing, so none is read.
+MAX_UNREAD_LINES = 6
+# A line read on its own is kept when its words' mean confidence reaches this: the lines tesseract's
+# layout left out read at 90+, leftover grains and scribbles far below.
+RECOVERED_LINE_MIN_CONF = 80.0
+
+
+@dataclass(frozen=True)
+class UnreadLine:
+    """A band of the page with a line's ink and no word read (pixels of the page tesseract read)."""
+
+    left: int
+    top: int
+    right: int
+    bottom: int
+
+    def crop_box(self, size: tuple[int, int], pad: int) -> tuple[int, int, int, int]:
+        """The band with `pad` px of paper round it, within a page of `size`."""
+        return (max(0, self.left - pad), max(0, self.top - pad), min(size[0], self.right + pad),
+                min(size[1], self.bottom + pad))
+
+
+def ink_of(page: Image.Image) -> np.ndarray:
+    """The page's ink: black of a 1-bit page, at or below Otsu's threshold of a gray one."""
+    arr = np.asarray(page)
+    if page.mode == "1":
+        return ~arr
+    if page.mode != "L":
+        page = page.convert("L")
+        arr = np.asarray(page)
+    return arr <= otsu_from_histogram(page.histogram())
+
+
+def unread_ink(page: Image.Image, words: tuple[OcrWord, ...]) -> np.ndarray:
+    """The page's ink with every read word's box (WORD_MARGIN_PX round it) painted out."""
+    ink = ink_of(page).copy()
+    m = WORD_MARGIN_PX
+    for w in words:
+        ink[max(0, w.top - m):w.top + w.height + m, max(0, w.left - m):w.left + w.width + m] = False
+    return ink
+
+
+def unread_lines(ink: np.ndarray, words: tuple[OcrWord, ...]) -> list[UnreadLine]:
+    """Bands of `ink` (the page's ink, read words painted out: `unread_ink`) the size of a line of
+    text: LINE_MIN_HEIGHT–LINE_MAX_HEIGHT of the median word's height, LINE_MIN_WIDTH of the words'
+    width, ROW_MIN_INK per row, stems (LINE_MIN_STEMS). Boxes in `words`' pixels; none on a page with no
+    word read or with more than MAX_UNREAD_LINES of them."""
+    heights = [w.height for w in words if sum(ch.isalpha() for ch in w.text) >= 3]
+    if not heights:
+        return []
+    line_height = statistics.median(heights)
+    text_width = max(w.left + w.width for w in words) - min(w.left for w in words)
+    height, width = ink.shape
+    rows = ink.sum(axis=1) >= max(1, ROW_MIN_INK * width)
+    out: list[UnreadLine] = []
+    for top, bottom in _joined(true_runs(rows), ROW_GAP_PX):
+        if not LINE_MIN_HEIGHT * line_height <= bottom - top <= LINE_MAX_HEIGHT * line_height:
+            continue
+        fill = ink[top:bottom].sum(axis=0)
+        columns = np.flatnonzero(fill)
+        left, right = int(columns[0]), int(columns[-1]) + 1
+        stems = np.count_nonzero(fill >= STEM_MIN_FILL * (bottom - top)) / len(columns)
+        if right - left >= LINE_MIN_WIDTH * text_width and stems >= LINE_MIN_STEMS:
+            out.append(UnreadLine(left=left, top=top, right=right, bottom=bottom))
+    return out if len(out) <= MAX_UNREAD_LINES else []
+
+
+def _joined(runs: list[tuple[int, int]], gap: int) -> list[tuple[int, int]]:
+    """Runs (start, stop) with those parted by at most `gap` joined."""
+    out: list[tuple[int, int]] = []
+    for start, stop in runs:
+        if out and start - out[-1][1] <= gap:
+            out[-1] = (out[-1][0], stop)
+        else:
+            out.append((start, stop))
+    return out
+
+
+def line_image(ink: np.ndarray, line: UnreadLine, pad: int) -> tuple[Image.Image, tuple[int, int]]:
+    """The band's unread ink, black on white with `pad` px of paper round it, and where its corner
+    lies on the page (neighbouring lines' words are already painted out of `ink`)."""
+    height, width = ink.shape
+    x0, y0, x1, y1 = line.crop_box((width, height), pad)
+    crop = np.where(ink[y0:y1, x0:x1], 0, 255).astype(np.uint8)
+    return Image.fromarray(crop), (x0, y0)
+
+
+def sure_line(words: tuple[OcrWord, ...]) -> bool:
+    """Whether a line read on its own is text: a word of two letters or more, mean confidence at
+    least RECOVERED_LINE_MIN_CONF."""
+    if not words or not any(sum(ch.isalpha() for ch in w.text) >= 2 for w in words):
+        return False
+    return sum(w.conf for w in words) / len(words) >= RECOVERED_LINE_MIN_CONF
+
+
+def with_lines(words: tuple[OcrWord, ...], lines: list[tuple[OcrWord, ...]]) -> tuple[OcrWord, ...]:
+    """`words` with each recovered line's words put where the line lies: after the last line of
+    words whose top is above it, in that line's block and paragraph, as a line of its own
+    (numbered from 10,000 on, which tesseract never reaches)."""
+    out = list(words)
+    for number, line in enumerate(sorted(lines, key=lambda ws: ws[0].top), start=10_000):
+        top = min(w.top for w in line)
+        at = 0
+        for i, w in enumerate(out):
+            if w.top < top:
+                at = i + 1
+        before = out[at - 1] if at else None
+        block, par = (before.block, before.par) if before else (0, 0)
+        out[at:at] = [replace(w, block=block, par=par, line=number) for w in line]
+    return tuple(out)
+
+
+__all__ = ["RECOVERED_LINE_MIN_CONF", "UnreadLine", "ink_of", "line_image", "sure_line", "unread_ink", "unread_lines",
+           "with_lines"]
