@@ -43,7 +43,7 @@ from ingest.page_quality import PageQuality, SpeckClouds
 from ingest.page_quality import prepare as prepare_page
 from ingest.preprocess import PreprocessOptions, preprocess_with_angle, to_grayscale
 from ingest.text_layer import with_added_words, with_words
-from ingest.unread_lines import line_image, sure_line, unread_ink, unread_lines, with_lines
+from ingest.unread_lines import by_line, ink_of, line_image, split_lines, sure_line, unread_ink, unread_lines, with_lines
 from search.text import nfc
 from storage import owned_prefix
 
@@ -226,7 +226,8 @@ def ocr_image(
     angle -= rotation % 360
     layer: bytes | None = None
     second: str | None = None
-    recovered: list[tuple[OcrWord, ...]] = []  # lines tesseract's layout left out, read on their own
+    # lines tesseract's layout left out or cut in two, read on their own: (words, the words they replace)
+    reread: list[tuple[tuple[OcrWord, ...], tuple[OcrWord, ...]]] = []
     with tempfile.TemporaryDirectory(prefix=owned_prefix("ocr-"), dir=tmp_dir) as tmp, _tesseract_errors(timeout):
         page_file = write_uncompressed(prepared, Path(tmp) / "page", dpi)
         if text_layer:
@@ -240,7 +241,7 @@ def ocr_image(
         # boxes on the image tesseract read (not mapped back onto the page): the second page is its twin
         on_ocr_image = _words(tsv, angle=0.0, ocr_size=prepared.size, page_size=prepared.size)
         if options is not None and options.adaptive:
-            recovered = read_left_out_lines(prepared, on_ocr_image, Path(tmp), lang=lang, dpi=dpi, timeout=timeout)
+            reread = reread_lines(prepared, on_ocr_image, Path(tmp), lang=lang, dpi=dpi, timeout=timeout)
         if quality is not None and quality.second_reading is not None:  # a clouded page (page_quality.SECOND_READING)
             doubted = doubted_lines(on_ocr_image)
             second_file = write_uncompressed(only_boxes(quality.second_reading, doubted), Path(tmp) / "second", dpi)
@@ -256,7 +257,10 @@ def ocr_image(
         kept = words
         if second is not None:
             kept = voted_words(words, _words(second, angle=angle, ocr_size=prepared.size, page_size=img.size))
-        found = [_mapped(line, angle=angle, ocr_size=prepared.size, page_size=img.size) for line in recovered]
+        def on_page(line: tuple[OcrWord, ...]) -> tuple[OcrWord, ...]:
+            return _mapped(line, angle=angle, ocr_size=prepared.size, page_size=img.size)
+
+        found = [(on_page(new), on_page(old)) for new, old in reread]
         kept = with_lines(kept, found)
         kept = tuple(w for w in without_rule_bars(kept) if not is_dust_word(w, dusty_page=dusty))
         if clouds is not None:
@@ -264,34 +268,48 @@ def ocr_image(
         if kept != words:  # dust read as marks, or a word read better the second time: the text is the kept words
             if layer is not None:  # and so is the archival copy's text layer
                 layer = with_words(layer, kept_texts(words, kept))
-                # a recovered line's words, boxes on the image tesseract read, as they were kept
-                added = zip(kept_texts(tuple(w for line in found for w in line), kept),
-                            (w for line in recovered for w in line))
-                layer = with_added_words(layer, [(now, (w.left, w.top, w.width, w.height))
-                                                 for (_, now), w in added if now], dpi=dpi)
+                # the words of lines read again, boxes on the image tesseract read, as they were kept (a
+                # word in the box of one read the first time is already there, in its new text)
+                read_boxes = {(w.left, w.top, w.width, w.height) for w in words}
+                added = zip(kept_texts(tuple(w for new, _ in found for w in new), kept),
+                            (w for new, _ in reread for w in new), (w for new, _ in found for w in new))
+                layer = with_added_words(layer, [(now, (w.left, w.top, w.width, w.height)) for (_, now), w, placed
+                                                 in added if now and (placed.left, placed.top, placed.width,
+                                                                      placed.height) not in read_boxes], dpi=dpi)
             words, text = kept, text_of_words(kept)
             confidence = round(sum(w.conf for w in kept) / len(kept), 2) if kept else 0.0
     return OcrResult(text=text, confidence=confidence, layer_pdf=layer, geometry=geometry,
                      words=words, size=(img.width, img.height), rotation=rotation % 360)
 
 
-def read_left_out_lines(page: Image.Image, words: tuple[OcrWord, ...], tmp: Path, *, lang: str, dpi: float,
-                       timeout: int) -> list[tuple[OcrWord, ...]]:
-    """The lines of `page` with ink and no word read (ingest.unread_lines), each read on its own as one
-    line and kept when tesseract is sure of it; boxes on `page` (the image tesseract read)."""
-    ink = unread_ink(page, words)
+def reread_lines(page: Image.Image, words: tuple[OcrWord, ...], tmp: Path, *, lang: str, dpi: float,
+                 timeout: int) -> list[tuple[tuple[OcrWord, ...], tuple[OcrWord, ...]]]:
+    """Lines of `page` (the image tesseract read) its layout left out or cut in two (ingest.unread_lines),
+    each read on its own as one line: (the words read, the words of the first reading they replace),
+    boxes on `page`. A line is kept when tesseract is sure of it (`sure_line`) and, read again, surer
+    than of the words it replaces."""
+    unread = unread_ink(page, words)
+    jobs = [(unread, band, ()) for band in unread_lines(unread, words)]
+    splits = split_lines(words)
+    if splits:
+        whole = ink_of(page)
+        jobs += [(whole, band, old) for band, old in splits]
     out = []
-    for number, line in enumerate(unread_lines(ink, words)):
-        image, origin = line_image(ink, line, pad=(line.bottom - line.top) // 3 + 8)
+    for number, (ink, band, old) in enumerate(jobs):
+        image, origin = line_image(ink, band, pad=(band.bottom - band.top) // 3 + 8)
         base = tmp / f"line-{number}"
         pytesseract.pytesseract.run_tesseract(
             str(write_uncompressed(image, base, dpi)), str(base), extension="tsv", lang=lang, timeout=timeout,
             config=f"--psm 7 --dpi {round(dpi)} -c tessedit_create_tsv=1")
         tsv = base.with_suffix(".tsv").read_text(encoding="utf-8")
         read = _words(tsv, angle=0.0, ocr_size=page.size, page_size=page.size, origin=origin)
-        if sure_line(read):
-            out.append(read)
+        if sure_line(read) and (not old or _mean_conf(read) > _mean_conf(old)):
+            out.append((read, old))
     return out
+
+
+def _mean_conf(words: tuple[OcrWord, ...]) -> float:
+    return sum(w.conf for w in words) / len(words)
 
 
 @contextmanager
@@ -322,7 +340,7 @@ def doubted_lines(words: tuple[OcrWord, ...]) -> list[tuple[int, int, int, int]]
     """Boxes (left, top, right, bottom) of the lines holding a word read below DOUBTED_WORD_MAX_CONF,
     a quarter of their height more above and below (the stacked marks)."""
     boxes = []
-    for line in _lines(words).values():
+    for line in by_line(words).values():
         if min(w.conf for w in line) >= DOUBTED_WORD_MAX_CONF:
             continue
         left, top = min(w.left for w in line), min(w.top for w in line)
@@ -394,20 +412,12 @@ CLOUD_LINE_MIN_SHARE = 0.5
 
 def without_cloud_lines(words: tuple[OcrWord, ...], cloud_share: Callable[[OcrWord], float]) -> tuple[OcrWord, ...]:
     """`words` without the lines that are a speck cloud read as text (CLOUD_LINE_MAX_CONF)."""
-    dust = {key for key, line in _lines(words).items()
+    dust = {key for key, line in by_line(words).items()
             if sum(w.conf for w in line) / len(line) < CLOUD_LINE_MAX_CONF
             and all(cloud_share(w) >= CLOUD_LINE_MIN_SHARE for w in line)}
     if not dust:
         return words
     return tuple(w for w in words if (w.block, w.par, w.line) not in dust)
-
-
-def _lines(words: tuple[OcrWord, ...]) -> dict[tuple[int, int, int], list[OcrWord]]:
-    """Words by the line tesseract put them on (block, paragraph, line), in reading order."""
-    lines: dict[tuple[int, int, int], list[OcrWord]] = {}
-    for word in words:
-        lines.setdefault((word.block, word.par, word.line), []).append(word)
-    return lines
 
 
 def _box_on_turned_page(word: OcrWord, size: tuple[int, int], rotation: int) -> tuple[int, int, int, int]:

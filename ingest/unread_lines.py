@@ -116,6 +116,58 @@ def unread_lines(ink: np.ndarray, words: tuple[OcrWord, ...]) -> list[UnreadLine
     return out if len(out) <= MAX_UNREAD_LINES else []
 
 
+# A block of words no wider than this many line heights, each word doubted (below SPLIT_WORD_MAX_CONF)
+# and just left of a line of another block (closer than SPLIT_MAX_GAP line heights, the boxes overlapping
+# by half a line height at most), is the starts of
+# those lines cut off by the layout: list numbers "2." … "9." stacked down the margin, taken for a
+# column of their own and read as "©€O", "(©", "Œ" while each line kept only its "." (one page of
+# 77 on the bench, every number of its list lost, raw tesseract alike). Each such line is read again
+# whole, as one line.
+MARGIN_COLUMN_MAX_WIDTH = 2.5
+SPLIT_MAX_GAP = 2.0
+SPLIT_WORD_MAX_CONF = 90.0
+# At most this many such lines of a page are read again (a tesseract run each, ~0.15 s).
+MAX_SPLIT_LINES = 12
+
+
+def split_lines(words: tuple[OcrWord, ...]) -> list[tuple[UnreadLine, tuple[OcrWord, ...]]]:
+    """Lines the layout cut in two (MARGIN_COLUMN_MAX_WIDTH): for each, the band holding both pieces
+    and the words read there, the line's own first, its cut-off start last."""
+    heights = [w.height for w in words if sum(ch.isalpha() for ch in w.text) >= 3]
+    if not heights:
+        return []
+    line_height = statistics.median(heights)
+    lines = by_line(words)
+    blocks: dict[int, list[OcrWord]] = {}
+    for word in words:
+        blocks.setdefault(word.block, []).append(word)
+    out: list[tuple[UnreadLine, tuple[OcrWord, ...]]] = []
+    for block, members in blocks.items():
+        if max(w.left + w.width for w in members) - min(w.left for w in members) > MARGIN_COLUMN_MAX_WIDTH * line_height:
+            continue
+        for start in members:
+            if start.conf >= SPLIT_WORD_MAX_CONF:
+                continue
+            middle = start.top + start.height / 2
+            for key, line in lines.items():
+                gap = min(w.left for w in line) - (start.left + start.width)
+                top, bottom = min(w.top for w in line), max(w.top + w.height for w in line)
+                if key[0] != block and -line_height / 2 <= gap < SPLIT_MAX_GAP * line_height and top <= middle <= bottom:
+                    band = UnreadLine(left=start.left, top=min(top, start.top), right=max(w.left + w.width for w in line),
+                                      bottom=max(bottom, start.top + start.height))
+                    out.append((band, (*line, start)))
+                    break
+    return out[:MAX_SPLIT_LINES]
+
+
+def by_line(words: tuple[OcrWord, ...]) -> dict[tuple[int, int, int], list[OcrWord]]:
+    """Words by the line tesseract put them on (block, paragraph, line), in reading order."""
+    lines: dict[tuple[int, int, int], list[OcrWord]] = {}
+    for word in words:
+        lines.setdefault((word.block, word.par, word.line), []).append(word)
+    return lines
+
+
 def _joined(runs: list[tuple[int, int]], gap: int) -> list[tuple[int, int]]:
     """Runs (start, stop) with those parted by at most `gap` joined."""
     out: list[tuple[int, int]] = []
@@ -144,22 +196,37 @@ def sure_line(words: tuple[OcrWord, ...]) -> bool:
     return sum(w.conf for w in words) / len(words) >= RECOVERED_LINE_MIN_CONF
 
 
-def with_lines(words: tuple[OcrWord, ...], lines: list[tuple[OcrWord, ...]]) -> tuple[OcrWord, ...]:
-    """`words` with each recovered line's words put where the line lies: after the last line of
-    words whose top is above it, in that line's block and paragraph, as a line of its own
-    (numbered from 10,000 on, which tesseract never reaches)."""
+def with_lines(words: tuple[OcrWord, ...], lines: list[tuple[tuple[OcrWord, ...], tuple[OcrWord, ...]]]
+               ) -> tuple[OcrWord, ...]:
+    """`words` with lines read on their own put in: each (new words, the words they replace).
+
+    A line read again (`split_lines`) takes the place, block, paragraph and line number of the first
+    word it replaces, and the words it replaces go (words are the same by their box). A line left
+    out (nothing replaced) goes after the last word whose top is above it, in that word's block and
+    paragraph, as a line of its own numbered from 10,000 on, which tesseract never reaches."""
     out = list(words)
-    for number, line in enumerate(sorted(lines, key=lambda ws: ws[0].top), start=10_000):
-        top = min(w.top for w in line)
+    for number, (new, old) in enumerate(sorted(lines, key=lambda pair: pair[0][0].top), start=10_000):
+        if old:
+            boxes = {_box(w) for w in old}
+            at = next((i for i, w in enumerate(out) if _box(w) == _box(old[0])), len(out))
+            anchor = out[at] if at < len(out) else old[0]
+            placed = [replace(w, block=anchor.block, par=anchor.par, line=anchor.line) for w in new]
+            out = [w for w in out[:at] if _box(w) not in boxes] + placed + [w for w in out[at:] if _box(w) not in boxes]
+            continue
+        top = min(w.top for w in new)
         at = 0
         for i, w in enumerate(out):
             if w.top < top:
                 at = i + 1
         before = out[at - 1] if at else None
         block, par = (before.block, before.par) if before else (0, 0)
-        out[at:at] = [replace(w, block=block, par=par, line=number) for w in line]
+        out[at:at] = [replace(w, block=block, par=par, line=number) for w in new]
     return tuple(out)
 
 
-__all__ = ["RECOVERED_LINE_MIN_CONF", "UnreadLine", "ink_of", "line_image", "sure_line", "unread_ink", "unread_lines",
-           "with_lines"]
+def _box(word: OcrWord) -> tuple[int, int, int, int]:
+    return word.left, word.top, word.width, word.height
+
+
+__all__ = ["RECOVERED_LINE_MIN_CONF", "UnreadLine", "by_line", "ink_of", "line_image", "split_lines", "sure_line",
+           "unread_ink", "unread_lines", "with_lines"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -17,9 +18,9 @@ import pypdf
 
 from bench.degrade import degrade_page
 from bench.hard_pages import pages, strip
-from ingest.ocr import OcrWord, ocr_image, read_left_out_lines, text_of_words
+from ingest.ocr import OcrWord, ocr_image, reread_lines, text_of_words
 from ingest.text_layer import with_added_words
-from ingest.unread_lines import sure_line, unread_ink, unread_lines, with_lines
+from ingest.unread_lines import split_lines, sure_line, unread_ink, unread_lines, with_lines
 
 LINES = ["2. Cán bộ, công chức, viên chức, người lao động quy định tại Quy chế này bao gồm:",
          "a) Cán bộ, công chức theo quy định của Luật Cán bộ, công chức năm 2008 (sửa đổi,",
@@ -69,9 +70,9 @@ def test_a_rule_a_signature_and_leftover_grains_are_not_lines():
 def test_a_left_out_line_is_read_on_its_own_and_put_back_in_its_place(tesseract):
     page, read, without, middle = _strip_without_its_middle_line()
     with tempfile.TemporaryDirectory() as tmp:
-        recovered = read_left_out_lines(page, without, Path(tmp), lang="vie", dpi=300, timeout=60)
-    assert len(recovered) == 1 and sure_line(recovered[0])
-    assert " ".join(w.text for w in recovered[0]) == LINES[1]
+        recovered = reread_lines(page, without, Path(tmp), lang="vie", dpi=300, timeout=60)
+    assert len(recovered) == 1 and sure_line(recovered[0][0]) and recovered[0][1] == ()  # nothing replaced
+    assert " ".join(w.text for w in recovered[0][0]) == LINES[1]
     text = text_of_words(with_lines(without, recovered))
     assert [line for line in text.split("\n") if line] == LINES  # between the line above and the line below
 
@@ -130,3 +131,47 @@ def test_a_page_of_ink_tesseract_reads_no_word_in_is_not_read_band_by_band():
     for top in range(250, 1300, 120):
         handwriting(top)
     assert unread_lines(ink, words) == []  # nine: not print tesseract left out, nothing read
+
+
+def _margin_page(conf: float = 50.0) -> tuple[OcrWord, ...]:
+    """Three list lines whose numbers the layout took for a column (block 2), each line keeping its "."."""
+    words: list[OcrWord] = []
+    for i in range(3):
+        top = 100 + 75 * i
+        words += [OcrWord(".", 92.0, 277, top + 34, 6, 7, 1, i + 1, 1),
+                  OcrWord("Quản", 96.0, 300, top, 110, 45, 1, i + 1, 1),
+                  OcrWord("lý", 96.0, 425, top, 45, 50, 1, i + 1, 1)]
+    words += [OcrWord(junk, conf, 236, 100 + 75 * i, 44, 46, 2, 1, i + 1) for i, junk in enumerate(("©€O", "Œ", "H>"))]
+    return tuple(words)
+
+
+def test_a_column_of_doubted_words_cut_off_the_starts_of_lines_makes_those_lines_read_again():
+    words = _margin_page()
+    found = split_lines(words)
+    assert [old[-1].text for _, old in found] == ["©€O", "Œ", "H>"]
+    band, old = found[1]
+    assert [w.text for w in old] == [".", "Quản", "lý", "Œ"]
+    assert (band.left, band.top, band.right) == (236, 175, 470) and band.bottom >= 175 + 50
+    # a confident number down a narrow column (a table's STT) is read as it is; so is a wide block
+    assert split_lines(_margin_page(conf=95.0)) == []
+    wide = tuple(replace(w, width=400) if w.block == 2 else w for w in _margin_page())
+    assert split_lines(wide) == []
+
+
+def test_a_line_read_again_takes_the_place_of_both_its_pieces():
+    words = _margin_page()
+    _, old = split_lines(words)[1]
+    new = (OcrWord("5.", 97.0, 236, 175, 40, 45, 1, 1, 1), OcrWord("Quản", 97.0, 300, 175, 110, 45, 1, 1, 1),
+           OcrWord("lý", 97.0, 425, 175, 45, 50, 1, 1, 2))
+    out = with_lines(words, [(new, old)])
+    assert text_of_words(out).split("\n") == [". Quản lý", "", "5. Quản lý", "", ". Quản lý", "", "©€O", "H>"]
+    assert {(w.block, w.par, w.line) for w in out if w.conf == 97.0} == {(1, 2, 1)}  # the line's own place
+
+
+def test_a_list_whose_numbers_tesseract_took_for_a_column_gets_them_back(tesseract):
+    # the bench's seed 905, speck-cloud page 9: "4." … "9." read as a column of junk ("©€O", "Œ", …)
+    scan = degrade_page(pages(10, seed=905, dpi=300)[9].image, "speckle_clustered", seed=905 * 10_000 + 3009, dpi=300)
+    text = ocr_image(scan).text
+    for number in ("4. Quản lý tổ chức", "5. Quản lý đào tạo", "6. Quản lý khen thưởng"):
+        assert number in text, text
+    assert not {"©€O", "Œ", "H>", "(©", "ƠI"} & set(text.split())  # the column read as junk is gone
