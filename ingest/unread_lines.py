@@ -1,4 +1,4 @@
-"""Lines tesseract's layout left out (dòng bị bỏ sót): ink the size of a line of text, no word read there.
+"""Lines tesseract's layout left out (dòng bị bỏ sót) or cut in two, found by their ink and read again.
 
 Now and then tesseract's page layout drops a whole clean line of a page it otherwise reads well:
 no block, no line, no word for it in the word table ("a) Cán bộ, công chức theo quy định của Luật
@@ -12,6 +12,10 @@ for rows of a line's height and at least a quarter of the text's width (`unread_
 passes, ~7 ms a page). Signatures, seals, punched holes and table rules are narrower or thinner
 than that; what is found is read as a line and kept only when tesseract is sure of it
 (RECOVERED_LINE_MIN_CONF), so a band of leftover grains reads as nothing kept.
+
+The layout can also cut lines in two: a list's stacked numbers ("2." … "9.") taken for a column of
+their own, read as junk at the page's end while each line keeps only its "." (`split_lines`). Such a
+line is read again whole and replaces both pieces when tesseract is surer of it.
 """
 
 from __future__ import annotations
@@ -58,7 +62,8 @@ RECOVERED_LINE_MIN_CONF = 80.0
 
 @dataclass(frozen=True)
 class UnreadLine:
-    """A band of the page with a line's ink and no word read (pixels of the page tesseract read)."""
+    """A band of the page to read again as one line: a line's ink where no word was read, or both pieces
+    of a line the layout cut in two (pixels of the page tesseract read)."""
 
     left: int
     top: int
@@ -85,7 +90,7 @@ def ink_of(page: Image.Image) -> np.ndarray:
 
 def unread_ink(page: Image.Image, words: tuple[OcrWord, ...]) -> np.ndarray:
     """The page's ink with every read word's box (WORD_MARGIN_PX round it) painted out."""
-    ink = ink_of(page).copy()
+    ink = ink_of(page)  # a new array: painting it leaves the page alone
     m = WORD_MARGIN_PX
     for w in words:
         ink[max(0, w.top - m):w.top + w.height + m, max(0, w.left - m):w.left + w.width + m] = False
