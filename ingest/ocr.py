@@ -262,9 +262,13 @@ def ocr_image(
 
         found = [(on_page(new), on_page(old)) for new, old in reread]
         kept = with_lines(kept, found)
-        kept = tuple(w for w in without_rule_bars(kept) if not is_dust_word(w, dusty_page=dusty))
+        def cloud_share(word: OcrWord) -> float:
+            return clouds.share(*_box_on_turned_page(word, img.size, rotation)) if clouds is not None else 0.0
+
+        kept = tuple(w for w in without_rule_bars(kept)
+                     if not is_dust_word(w, dusty_page=dusty, in_cloud=cloud_share(w) >= CLOUD_LINE_MIN_SHARE))
         if clouds is not None:
-            kept = without_cloud_lines(kept, lambda w: clouds.share(*_box_on_turned_page(w, img.size, rotation)))
+            kept = without_cloud_lines(kept, cloud_share)
         if kept != words:  # dust read as marks, or a word read better the second time: the text is the kept words
             if layer is not None:  # and so is the archival copy's text layer
                 layer = with_words(layer, kept_texts(words, kept))
@@ -397,6 +401,10 @@ def _overlap(a: OcrWord, b: OcrWord) -> float:
 # `„`, `ˆ`, a lone `,`): on the bench's dusty pages every such word was below 60, while real
 # dashes and bullets of list items read at 90+.
 DUST_WORD_MAX_CONF = 60.0
+# Inside a speck cloud tesseract reads grains as marks surer than that: `"` `”` `'` `.` `--` `%` at
+# 62–85 on the bench's clouded pages (20 such words in 48 pages, no real one), where a real dash in a
+# cloud read at 90–93; there a word of marks only is dust below this.
+CLOUD_DUST_WORD_MAX_CONF = 85.0
 # On a page measured dusty, a word of one or two characters read at almost no confidence is a
 # grain cloud read as letters (`l`, `Ki`, `.í` at 0); real short words on those pages read ≥ 20.
 DUSTY_PAGE_SHORT_WORD_MAX_CONF = 10.0
@@ -445,13 +453,14 @@ def _is_text_char(ch: str) -> bool:
 END_OF_TEXT_MARK = "./."
 
 
-def is_dust_word(word: OcrWord, *, dusty_page: bool = False) -> bool:
-    """A word that is only marks (no letter, no digit) read with low confidence: dust, not text;
-    on a dusty page also a one- or two-character word read at almost no confidence. The end-of-text
-    mark ("./.") is never dust."""
+def is_dust_word(word: OcrWord, *, dusty_page: bool = False, in_cloud: bool = False) -> bool:
+    """A word that is only marks (no letter, no digit) read with low confidence (DUST_WORD_MAX_CONF,
+    in a speck cloud CLOUD_DUST_WORD_MAX_CONF): dust, not text; on a dusty page also a one- or
+    two-character word read at almost no confidence. The end-of-text mark ("./.") is never dust."""
     if word.text == END_OF_TEXT_MARK:
         return False
-    if word.conf < DUST_WORD_MAX_CONF and not any(_is_text_char(ch) for ch in word.text):
+    doubted = word.conf < (CLOUD_DUST_WORD_MAX_CONF if in_cloud else DUST_WORD_MAX_CONF)
+    if doubted and not any(_is_text_char(ch) for ch in word.text):
         return True
     return dusty_page and len(word.text) <= 2 and word.conf < DUSTY_PAGE_SHORT_WORD_MAX_CONF
 

@@ -135,6 +135,17 @@ def test_on_a_dusty_page_a_short_word_read_at_no_confidence_is_dust():
     assert not is_dust_word(_w("trực", 0.0), dusty_page=True)
 
 
+def test_in_a_speck_cloud_marks_read_fairly_sure_are_still_dust_and_a_sure_dash_is_not():
+    from ingest.ocr import is_dust_word
+
+    for grain in ('"', "”", "'", ".", "--", "%"):
+        assert is_dust_word(_w(grain, 78.0), in_cloud=True), grain
+        assert not is_dust_word(_w(grain, 78.0)), grain     # out of a cloud, 78 is sure enough
+    assert not is_dust_word(_w("-", 92.0), in_cloud=True)   # a list item's dash under a cloud
+    assert not is_dust_word(_w("./.", 40.0), in_cloud=True)
+    assert not is_dust_word(_w("vụ", 27.0), in_cloud=True)  # letters are not marks
+
+
 def test_bars_read_from_a_table_rule_are_dropped_and_words_keep_their_text():
     from ingest.ocr import without_rule_bars
 
