@@ -56,8 +56,11 @@ CLOUD_MIN_SPECK_PX = 12
 # cutting at the page's ink level + this keeps the strokes' cores and drops most grains
 # (clustered speckle 2.5 % → 0.4 % CER, bench.ocr_kinds dev seeds). The cut strokes then get back
 # one pixel of their rim from the ordinary threshold — without it the stacked marks of ồ ề ổ thin
-# to nothing — and the ring filters run again on what the cut set free.
-CLOUD_INK_MARGIN = 10
+# to nothing — and the ring filters run again on what the cut set free. With the lines read again
+# and the cloud's marks taken for dust (ingest.ocr), a cut closer to the print pays: on 51 clustered
+# pages of three seeds, margin 14 / 10 / 6 / 3 / 2 / 0 / −4 gave 0.52 / 0.39 / 0.36 / 0.32 / — / 0.31 /
+# 0.36 % CER, and on 24 fresh ones (seed 907) 10 / 2 / 0 gave 0.44 / 0.30 / 0.28 %.
+CLOUD_INK_MARGIN = 2
 # A page dense with dust all over (DENSE_SPECKS_PER_MP) has no clouds: its crowded squares are the
 # whole page, and there the cut thinned a blurred scan's strokes (a Mẫu 2C form's name misread,
 # tests/service/test_consistency.py) while the 1 px ring filter already reads such pages at ≤ 0.3 %.
