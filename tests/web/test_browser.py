@@ -45,13 +45,13 @@ def test_login_search_without_diacritics_open_dossier_and_view_highlighted_page(
     assert set(hits.evaluate_all("rows => rows.map(r => r.dataset.staff)")) == {"NV001"}, \
         "NV201 (Quận 2) mentions the name but is outside hr.q1's scope"
     first = hits.first
-    assert first.get_by_role("link", name="Nguyễn Văn An").is_visible()
+    expect(first.get_by_role("link", name="Nguyễn Văn An")).to_be_visible()
     assert first.locator("td.snippet mark").first.inner_text().lower() in ("nguyễn", "văn", "an")
     assert "UBND Quận 1" in first.inner_text() and "Nghỉ hưu" in first.inner_text()
-    assert page.get_by_text("3 trang tài liệu khớp").is_visible()
+    expect(page.get_by_text("3 trang tài liệu khớp")).to_be_visible()
 
     # filters carry facet counts and stay in the URL
-    assert page.get_by_label(re.compile(r"Nghỉ hưu \(3\)")).is_visible()
+    expect(page.get_by_label(re.compile(r"Nghỉ hưu \(3\)"))).to_be_visible()
     page.get_by_label("Loại tài liệu").select_option("quyet_dinh_nghi_huu")
     page.get_by_role("button", name="Áp dụng bộ lọc").click()
     page.wait_for_url(re.compile(r"loai=quyet_dinh_nghi_huu"))
@@ -71,7 +71,7 @@ def test_login_search_without_diacritics_open_dossier_and_view_highlighted_page(
     assert page.get_by_role("heading", level=1).inner_text() == "Nguyễn Văn An"
     for heading in ("1. Sơ yếu lý lịch", "3. Lương và phụ cấp", "5. Thông tin được bảo vệ", "6. Quá trình bản thân",
                     "8. Tài liệu trong hồ sơ"):
-        assert page.get_by_role("heading", name=heading).is_visible()
+        expect(page.get_by_role("heading", name=heading)).to_be_visible()
     body = page.inner_text("main")
     assert "20/07/1955" in body and "4,32" in body and "Kinh" in body and "215/QĐ-UBND" in body
     assert "Quyết định tuyển dụng" in body and "Đã xử lý xong, tìm được" in body
@@ -83,7 +83,7 @@ def test_login_search_without_diacritics_open_dossier_and_view_highlighted_page(
     page.wait_for_url(re.compile(r"/tai-lieu/\d+\?trang=2&q=nguyen"))
     marks = page.locator(".page-text mark")
     assert {m.lower() for m in marks.all_inner_texts()} >= {"nguyễn", "văn", "an"}
-    assert page.get_by_role("heading", name="Trang 2/2").is_visible()
+    expect(page.get_by_role("heading", name="Trang 2/2")).to_be_visible()
     screenshot(page, "trang-tai-lieu")
     page.get_by_label("Đến trang").fill("1")
     page.get_by_role("button", name="Xem", exact=True).click()
@@ -133,7 +133,7 @@ def test_upload_several_files_and_watch_them_reach_indexed(new_page, site, tesse
         document.getElementById("dropzone").dispatchEvent(new DragEvent("drop", {dataTransfer: data, bubbles: true}));
     }""", dropped)
     assert page.locator("#upload-rows tr").count() == 6
-    assert page.get_by_text("Đã chọn 6 tệp").is_visible()
+    expect(page.get_by_text("Đã chọn 6 tệp")).to_be_visible()
     page.get_by_role("button", name="Tải lên").click()
 
     page.wait_for_function(
@@ -166,8 +166,8 @@ def test_admin_revokes_a_user_who_then_cannot_log_in(new_page):
     admin = new_page()
     login(admin, "admin", ADMIN_PASSWORD)
     admin.get_by_role("link", name="Quản trị").click()
-    assert admin.get_by_role("heading", name="Cây đơn vị").is_visible()
-    assert admin.locator(".tree").get_by_text("Phòng Nội vụ Quận 1").is_visible()
+    expect(admin.get_by_role("heading", name="Cây đơn vị")).to_be_visible()
+    expect(admin.locator(".tree").get_by_text("Phòng Nội vụ Quận 1")).to_be_visible()
     admin.get_by_label("Đơn vị cấp trên").select_option("Q2")
     admin.get_by_label("Mã đơn vị").fill("Q2.TC")
     admin.get_by_label("Tên đơn vị").fill("Phòng Tài chính - Kế hoạch Quận 2")
@@ -213,7 +213,7 @@ def test_admin_revokes_a_user_who_then_cannot_log_in(new_page):
     newcomer.get_by_label("Nhập lại mật khẩu mới").fill("cum-tu-rieng-cua-toi")
     newcomer.get_by_role("button", name="Đổi mật khẩu").click()
     newcomer.wait_for_url(re.compile(r"/tra-cuu$"))
-    assert newcomer.get_by_role("status").filter(has_text="Đã đổi mật khẩu.").is_visible()
+    expect(newcomer.get_by_role("status").filter(has_text="Đã đổi mật khẩu.")).to_be_visible()
 
     admin.get_by_role("link", name="Danh mục").click()
     admin.get_by_label("Chọn danh mục").select_option("loai_tai_lieu")
@@ -262,6 +262,6 @@ def test_auditor_browses_the_log_and_verifies_the_chain(new_page):
     page.get_by_role("link", name="English").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Audit log"
     page.get_by_role("link", name="Search", exact=True).click()
-    assert page.get_by_role("searchbox", name="Search dossiers").is_visible(), "the language sticks (cookie)"
+    expect(page.get_by_role("searchbox", name="Search dossiers")).to_be_visible()  # the language sticks (cookie)
     page.get_by_role("link", name="Tiếng Việt").click()
-    assert page.get_by_role("searchbox", name="Tra cứu hồ sơ").is_visible()
+    expect(page.get_by_role("searchbox", name="Tra cứu hồ sơ")).to_be_visible()
