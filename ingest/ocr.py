@@ -251,7 +251,7 @@ def ocr_image(
     if text_layer:
         geometry = PageGeometry(width=img.width, height=img.height, ocr_width=prepared.width,
                                 ocr_height=prepared.height, angle=angle, dpi=float(dpi))
-    words = _words(tsv, angle=angle, ocr_size=prepared.size, page_size=img.size)
+    words = _mapped(on_ocr_image, angle=angle, ocr_size=prepared.size, page_size=img.size)  # the TSV parsed once
     text, confidence = nfc(text).strip(), _mean_confidence(tsv)
     if options is not None and options.adaptive:
         kept = words
