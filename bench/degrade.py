@@ -262,6 +262,21 @@ def uneven_light(img: Image.Image, rng: np.random.Generator, dpi: int) -> Image.
     return scan_finish(Image.fromarray(np.clip(page * light_full, 0, 255).astype(np.uint8)), rng, blur=0.7, quality=75)
 
 
+def feeder_streaks(img: Image.Image, rng: np.random.Generator, dpi: int) -> Image.Image:
+    """A page through a document feeder with dirt on its glass: one to three lines 1–3 px wide and
+    30–140 dark, exactly vertical in the image whatever the page's skew (the sensor stays put as
+    the paper moves), most from the top of the page, some from where the dirt fell on, to the end."""
+    skew = float(rng.uniform(-1.0, 1.0))
+    page = img.rotate(skew, resample=Image.Resampling.BILINEAR, fillcolor=255)
+    arr = np.asarray(page).copy()
+    h, w = arr.shape
+    for _ in range(int(rng.integers(1, 4))):
+        x, width, shade = int(rng.integers(w // 10, w - w // 10)), int(rng.integers(1, 4)), int(rng.integers(30, 141))
+        top = 0 if rng.random() < 0.7 else int(rng.integers(0, h // 2))
+        arr[top:, x:x + width] = np.minimum(arr[top:, x:x + width], shade)
+    return scan_finish(Image.fromarray(arr), rng, skew_deg=0.0)
+
+
 KINDS: dict[str, Kind] = {
     "clean": clean,
     "speckle_dense": speckle_dense,
@@ -278,6 +293,7 @@ KINDS: dict[str, Kind] = {
     "table_2c": table_grid,
     "colour_scan": colour_scan,
     "uneven_light": uneven_light,
+    "feeder_streaks": feeder_streaks,  # last: the kinds before it draw the same pages as before it came
 }
 # kinds whose trouble is noise on the page (the ≤ 0.5 % target applies to each)
 NOISE_KINDS = ("speckle_dense", "speckle_clustered", "specks_touching", "photocopy")
