@@ -14,7 +14,7 @@ import math
 from collections.abc import Callable
 
 import numpy as np
-from PIL import Image, ImageChops, ImageDraw, ImageFilter
+from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps
 
 Kind = Callable[[Image.Image, np.random.Generator, int], Image.Image]
 
@@ -277,6 +277,18 @@ def feeder_streaks(img: Image.Image, rng: np.random.Generator, dpi: int) -> Imag
     return scan_finish(Image.fromarray(arr), rng, skew_deg=0.0)
 
 
+def bleed_through(img: Image.Image, rng: np.random.Generator, dpi: int) -> Image.Image:
+    """Thin paper written on both sides (giấy pơ-luya): the back page's text shows through, mirrored,
+    blurred by the paper and at 25–40 % of its darkness, its lines falling between the front's (the
+    back here is the front mirrored and shifted by a few millimetres)."""
+    back = ImageOps.mirror(img).filter(ImageFilter.GaussianBlur(1.5 * dpi / 300))
+    shift = int(rng.integers(_mm(dpi, 2), _mm(dpi, 5)))
+    back = ImageChops.offset(back, 0, shift)
+    front = np.asarray(img, dtype=np.float32)
+    behind = 255 - (255 - np.asarray(back, dtype=np.float32)) * float(rng.uniform(0.25, 0.4))
+    return scan_finish(Image.fromarray(np.minimum(front, behind).astype(np.uint8)), rng)
+
+
 KINDS: dict[str, Kind] = {
     "clean": clean,
     "speckle_dense": speckle_dense,
@@ -293,7 +305,9 @@ KINDS: dict[str, Kind] = {
     "table_2c": table_grid,
     "colour_scan": colour_scan,
     "uneven_light": uneven_light,
-    "feeder_streaks": feeder_streaks,  # last: the kinds before it draw the same pages as before it came
+    # the last: the kinds before them draw the same pages as before they came
+    "feeder_streaks": feeder_streaks,
+    "bleed_through": bleed_through,
 }
 # kinds whose trouble is noise on the page (the ≤ 0.5 % target applies to each)
 NOISE_KINDS = ("speckle_dense", "speckle_clustered", "specks_touching", "photocopy")
