@@ -7,6 +7,7 @@ worker allocate what validation would have refused: it fails with the same messa
 
 from __future__ import annotations
 
+import logging
 import re
 import warnings
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ from ingest.pdf_bounds import PdfLimits
 from ingest.render import rasterise_pdf_page
 from ingest.validate import DEFAULT_MAX_STREAM_BYTES, checked_image, pdf_page_count
 from search.text import nfc
+
+log = logging.getLogger(__name__)
 
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 
@@ -116,14 +119,36 @@ def extract_pdf(path: Path, opts: ExtractOptions, ocr: OcrFn) -> Iterator[PageTe
                            ink_ratio=result.ink_ratio)
 
 
+# A page no dossier holds is larger than this on its long side (A3 is 420 mm): a scan whose stated
+# resolution makes it larger states the wrong one. Phones, image editors and some scanner drivers
+# write 72 or 96 dpi whatever they scanned at, and a 300-dpi page read as 72 dpi read at 7.3 % CER
+# (dense dust) and 3.9 % (a Mẫu 2C table) instead of 0.3 and 0.4 %: every size the page's recipe
+# scales by (specks, clouds, tesseract's own --dpi) was four times off.
+MAX_PAGE_MM = 450.0
+A4_LONG_MM = 297.0
+# the resolutions scanners offer: an estimate within 8 % of one is taken as that one
+SCANNER_DPIS = (150, 200, 240, 300, 400, 600)
+
+
 def scan_dpi(frame: Image.Image, default: float) -> float:
-    """The resolution a scan says it has (its x DPI), or `default` when it says none or nonsense."""
+    """The resolution a scan says it has (its x DPI), or `default` when it says none or nonsense; and
+    when that makes the page larger than any paper (MAX_PAGE_MM), the resolution of an A4 page of its
+    size in pixels (snapped to a scanner's, SCANNER_DPIS)."""
     dpi = frame.info.get("dpi")
     try:
         x = float(dpi[0]) if dpi else 0.0
     except (TypeError, ValueError, IndexError):
         x = 0.0
-    return x if 50 <= x <= 2400 else float(default)
+    stated = x if 50 <= x <= 2400 else float(default)
+    long_px = max(frame.size)
+    if long_px / stated * 25.4 <= MAX_PAGE_MM:
+        return stated
+    guess = long_px / (A4_LONG_MM / 25.4)
+    near = min(SCANNER_DPIS, key=lambda d: abs(d - guess))
+    dpi_now = float(near) if abs(near - guess) <= 0.08 * near else round(guess)
+    log.info("a %d px page at %.0f dpi would be %.0f mm long: read at %.0f dpi", long_px, stated,
+             long_px / stated * 25.4, dpi_now)
+    return dpi_now
 
 
 def extract_image(path: Path, opts: ExtractOptions, ocr: OcrFn) -> Iterator[PageText]:

@@ -75,3 +75,36 @@ def test_dust_specks_no_longer_turn_into_punctuation(tesseract, cv_strip, seed, 
     assert pipeline <= 0.005
     assert pipeline < without_speck_filter
     assert pipeline < raw
+
+
+@pytest.mark.parametrize("stated,size,read_at", [
+    ((300, 300), (2480, 3508), 300),   # an A4 scan saying what it is
+    ((72, 72), (2480, 3508), 300),     # a 300-dpi scan a phone or an editor labelled 72 dpi: 1.24 m long
+    ((96, 96), (1654, 2339), 200),     # 200 dpi labelled 96
+    ((72, 72), (595, 842), 72),        # a page that really is 72 dpi
+    ((300, 300), (1240, 1754), 300),   # a card or a half page at 300 dpi stays 300
+    (None, (4960, 7016), 600),         # no resolution, and 300 would make it 594 mm long
+])
+def test_a_scan_is_read_at_the_resolution_it_says_unless_that_makes_it_larger_than_any_paper(stated, size, read_at):
+    from ingest.extract import scan_dpi
+
+    frame = Image.new("L", size, 255)
+    if stated:
+        frame.info["dpi"] = stated
+    assert scan_dpi(frame, 300) == read_at
+
+
+def test_a_dusty_page_labelled_72_dpi_reads_as_it_does_labelled_300(tesseract, tmp_path):
+    from bench.degrade import degrade_page
+    from bench.hard_pages import pages
+    from ingest import extract_pages
+
+    page = pages(1, seed=11, dpi=300)[0]
+    scan = degrade_page(page.image, "speckle_dense", seed=11, dpi=300)
+    texts = {}
+    for dpi in (300, 72):
+        path = tmp_path / f"scan-{dpi}.png"
+        scan.save(path, dpi=(dpi, dpi))
+        texts[dpi] = "\n".join(p.text for p in extract_pages(path, "image"))
+    assert texts[72] == texts[300]
+    assert cer(texts[72], page.truth) <= 0.01
