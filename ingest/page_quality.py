@@ -247,8 +247,9 @@ def prepare(img: Image.Image, options: PreprocessOptions = PreprocessOptions(),
     quality, ink, specks = _measure(gray, share, dpi)
     if quality.recipe == "gray" or not options.binarise:
         if options.denoise:
-            # the few isolated grains of a clean scan still read as `.` `,` `'`: paint them paper
-            # (the ring filter never takes a mark for one, tests/unit/test_preprocess_specks.py)
+            # the few isolated grains of a clean scan still read as `.` `,` `'`: taken out of the ink
+            # (the ring filter never takes a mark for one, tests/unit/test_preprocess_specks.py), they
+            # lie ≥ 3 px from what is left, so paper_beyond_ink paints them with the rest
             ink = ink & ~specks
             gray = Image.fromarray(paper_beyond_ink(np.asarray(gray), ink))
         return (*_deskewed(gray, ink, options, GRAY_DESKEW_MIN_DEG), quality)
